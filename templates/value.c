@@ -1,0 +1,220 @@
+/* value.c - secret/unknown markers, marker-aware copies and canonical JSON. */
+#include "templates/value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cJSON *marker(const cJSON *v, const char *key)
+{
+    if (!cJSON_IsObject(v) || !v->child || v->child->next || !v->child->string)
+        return NULL;
+    return strcmp(v->child->string, key) ? NULL : v->child;
+}
+
+bool dp_value_is_secret(const cJSON *v) { return marker(v, DP_MARK_SECRET) != NULL; }
+
+bool dp_value_is_unknown(const cJSON *v)
+{
+    const cJSON *m = marker(v, DP_MARK_UNKNOWN);
+    return m && cJSON_IsString(m);
+}
+
+const cJSON *dp_value_secret_inner(const cJSON *v) { return marker(v, DP_MARK_SECRET); }
+
+const char *dp_value_unknown_name(const cJSON *v)
+{
+    const cJSON *m = marker(v, DP_MARK_UNKNOWN);
+    return m && cJSON_IsString(m) ? m->valuestring : NULL;
+}
+
+cJSON *dp_value_secret(cJSON *inner)
+{
+    if (!inner || dp_value_is_secret(inner) || dp_value_is_unknown(inner))
+        return inner;
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToObject(o, DP_MARK_SECRET, inner)) {
+        cJSON_Delete(o);
+        cJSON_Delete(inner);
+        return NULL;
+    }
+    return o;
+}
+
+cJSON *dp_value_unknown(const char *what)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o && !cJSON_AddStringToObject(o, DP_MARK_UNKNOWN, what)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+const cJSON *dp_value_find_unknown(const cJSON *v)
+{
+    if (!v)
+        return NULL;
+    if (dp_value_is_unknown(v))
+        return v;
+    if (cJSON_IsArray(v) || cJSON_IsObject(v))
+        for (const cJSON *c = v->child; c; c = c->next) {
+            const cJSON *u = dp_value_find_unknown(c);
+            if (u)
+                return u;
+        }
+    return NULL;
+}
+
+bool dp_value_contains_unknown(const cJSON *v) { return dp_value_find_unknown(v) != NULL; }
+
+bool dp_value_contains_secret(const cJSON *v)
+{
+    if (!v)
+        return false;
+    if (dp_value_is_secret(v))
+        return true;
+    if (cJSON_IsArray(v) || cJSON_IsObject(v))
+        for (const cJSON *c = v->child; c; c = c->next)
+            if (dp_value_contains_secret(c))
+                return true;
+    return false;
+}
+
+/* mode 0: strip (unwrap secrets, fail on unknown); mode 1: redact. */
+static cJSON *copy(const cJSON *v, int mode, dp_err *e)
+{
+    if (dp_value_is_secret(v)) {
+        if (mode == 1)
+            return dp_value_secret(cJSON_CreateString("***"));
+        return copy(dp_value_secret_inner(v), mode, e);
+    }
+    if (mode == 0 && dp_value_is_unknown(v)) {
+        dp_err_set(e, DP_E_INPUT, "value of %s is not known yet", dp_value_unknown_name(v));
+        return NULL;
+    }
+    if (!cJSON_IsArray(v) && !cJSON_IsObject(v)) {
+        cJSON *c = cJSON_Duplicate(v, 0);
+        if (!c)
+            dp_err_set(e, DP_E_NOMEM, "out of memory");
+        return c;
+    }
+    cJSON *out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
+    if (!out) {
+        dp_err_set(e, DP_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    for (const cJSON *c = v->child; c; c = c->next) {
+        cJSON *cc = copy(c, mode, e);
+        if (!cc) {
+            cJSON_Delete(out);
+            return NULL;
+        }
+        if (cJSON_IsArray(v))
+            cJSON_AddItemToArray(out, cc);
+        else
+            cJSON_AddItemToObject(out, c->string, cc);
+    }
+    return out;
+}
+
+cJSON *dp_value_strip(const cJSON *v, dp_err *e)
+{
+    if (!v) {
+        dp_err_set(e, DP_E_INTERNAL, "no value");
+        return NULL;
+    }
+    return copy(v, 0, e);
+}
+
+cJSON *dp_value_redact(const cJSON *v) { return v ? copy(v, 1, NULL) : NULL; }
+
+cJSON *dp_value_number(double d, const char *text)
+{
+    cJSON *n = cJSON_CreateNumber(d);
+    if (n && text) {
+        /* cJSON frees and duplicates valuestring for every item type. */
+        n->valuestring = strdup(text);
+        if (!n->valuestring) {
+            cJSON_Delete(n);
+            return NULL;
+        }
+    }
+    return n;
+}
+
+const char *dp_value_number_text(const cJSON *v)
+{
+    return cJSON_IsNumber(v) ? v->valuestring : NULL;
+}
+
+int dp_value_scalar_string(const cJSON *v, dp_buf *out)
+{
+    if (cJSON_IsString(v))
+        return dp_buf_puts(out, v->valuestring);
+    if (cJSON_IsBool(v))
+        return dp_buf_puts(out, cJSON_IsTrue(v) ? "true" : "false");
+    if (cJSON_IsNumber(v)) {
+        if (v->valuestring)
+            return dp_buf_puts(out, v->valuestring);
+        double d = v->valuedouble;
+        if (d == floor(d) && fabs(d) < 1e15)
+            return dp_buf_printf(out, "%.0f", d);
+        return dp_buf_printf(out, "%.17g", d);
+    }
+    return -1;
+}
+
+static int keycmp(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    return strcmp(x->string ? x->string : "", y->string ? y->string : "");
+}
+
+cJSON *dp_json_sorted(const cJSON *v)
+{
+    if (!v)
+        return NULL;
+    if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+        return cJSON_Duplicate(v, 0);
+    size_t n = 0;
+    for (const cJSON *c = v->child; c; c = c->next)
+        n++;
+    const cJSON **kids = malloc((n ? n : 1) * sizeof *kids);
+    cJSON *out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
+    if (!kids || !out) {
+        free(kids);
+        cJSON_Delete(out);
+        return NULL;
+    }
+    size_t i = 0;
+    for (const cJSON *c = v->child; c; c = c->next)
+        kids[i++] = c;
+    if (cJSON_IsObject(v))
+        qsort(kids, n, sizeof *kids, keycmp);
+    for (i = 0; i < n; i++) {
+        cJSON *cc = dp_json_sorted(kids[i]);
+        if (!cc) {
+            free(kids);
+            cJSON_Delete(out);
+            return NULL;
+        }
+        if (cJSON_IsArray(v))
+            cJSON_AddItemToArray(out, cc);
+        else
+            cJSON_AddItemToObject(out, kids[i]->string, cc);
+    }
+    free(kids);
+    return out;
+}
+
+char *dp_json_canonical(const cJSON *v)
+{
+    cJSON *s = dp_json_sorted(v);
+    if (!s)
+        return NULL;
+    char *txt = cJSON_PrintUnformatted(s);
+    cJSON_Delete(s);
+    return txt;
+}
