@@ -17,7 +17,7 @@ typedef struct dp_creds {
     char *secret_access_key; /* owned; secret */
     char *session_token;     /* owned or NULL; secret */
     time_t expiration;       /* 0 = never expires */
-    char source[96];         /* where they came from: "environment", "profile lab (~/.aws/credentials)" */
+    char source[256];         /* where they came from: "environment", "profile lab in /root/.aws/credentials" */
 } dp_creds;
 
 /* Frees the strings (wiping the secrets first) and zeroes *c. c may be NULL. */

@@ -1,0 +1,297 @@
+/* common.c - progress events, polling, ownership tags and names shared by the drivers. */
+#include "drivers/resources/common.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+
+void dp_progress_init(dp_progress *p) { memset(p, 0, sizeof *p); }
+
+void dp_progress_cleanup(dp_progress *p)
+{
+    cJSON_Delete(p->context);
+    cJSON_Delete(p->model);
+    p->context = p->model = NULL;
+}
+
+void dp_progress_success(dp_progress *p, cJSON *model)
+{
+    cJSON_Delete(p->model);
+    cJSON_Delete(p->context);
+    p->context = NULL;
+    p->model = model;
+    p->status = DP_OP_SUCCESS;
+}
+
+void dp_progress_fail(dp_progress *p, const dp_resource_req *r, const char *verb, const dp_err *e)
+{
+    p->status = DP_OP_FAILED;
+    if (e)
+        p->err = *e;
+    if (!p->err.kind)
+        p->err.kind = DP_E_INTERNAL;
+    if (r && r->logical_id)
+        dp_err_prefix(&p->err, "%s %s", verb, r->logical_id);
+    cJSON_Delete(p->context);
+    p->context = NULL;
+}
+
+void dp_progress_failf(dp_progress *p, enum dp_err_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    p->status = DP_OP_FAILED;
+    p->err.kind = kind;
+    vsnprintf(p->err.message, sizeof p->err.message, fmt, ap);
+    va_end(ap);
+    cJSON_Delete(p->context);
+    p->context = NULL;
+}
+
+static double random_unit(void)
+{
+    unsigned int r = 0;
+    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
+        return 0.5;
+    return (double)r / (double)UINT32_MAX;
+}
+
+long dp_poll_delay_ms(int polls, double rand01)
+{
+    double d = 250.0;
+    for (int i = 0; i < polls && d < 10000.0; i++)
+        d *= 1.6;
+    if (d > 10000.0)
+        d = 10000.0;
+    d *= 0.8 + 0.4 * rand01; /* +-20% so many resources do not poll in lockstep */
+    return (long)d;
+}
+
+int dp_poll_count(const dp_resource_req *r)
+{
+    const cJSON *n = r->context ? cJSON_GetObjectItemCaseSensitive(r->context, "dp:polls") : NULL;
+    return cJSON_IsNumber(n) ? n->valueint : 0;
+}
+
+void dp_progress_wait(dp_progress *p, const dp_resource_req *r, cJSON *ctx, const char *status_text)
+{
+    int polls = dp_poll_count(r);
+    if (!ctx)
+        ctx = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(ctx, "dp:polls");
+    cJSON_AddNumberToObject(ctx, "dp:polls", polls + 1);
+    cJSON_Delete(p->context);
+    p->context = ctx;
+    p->status = DP_OP_IN_PROGRESS;
+    p->delay_ms = dp_poll_delay_ms(polls, random_unit());
+    snprintf(p->status_text, sizeof p->status_text, "%s", status_text ? status_text : "");
+}
+
+cJSON *dp_model_new(const char *physical_id, cJSON *props)
+{
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "PhysicalId", physical_id ? physical_id : "");
+    cJSON_AddItemToObject(m, "Properties", props ? props : cJSON_CreateObject());
+    cJSON_AddObjectToObject(m, "Attributes");
+    return m;
+}
+
+void dp_model_attr(cJSON *model, const char *name, const char *value)
+{
+    cJSON *a = cJSON_GetObjectItemCaseSensitive(model, "Attributes");
+    if (!a || !value)
+        return;
+    cJSON_DeleteItemFromObjectCaseSensitive(a, name);
+    cJSON_AddStringToObject(a, name, value);
+}
+
+static cJSON *tag(const char *k, const char *v)
+{
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddStringToObject(t, "Key", k);
+    cJSON_AddStringToObject(t, "Value", v);
+    return t;
+}
+
+cJSON *dp_tags_with_ownership(const cJSON *template_tags, const char *stack, const char *logical_id)
+{
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *t;
+    cJSON_ArrayForEach(t, template_tags)
+    {
+        const char *k = dp_prop_str(t, "Key"), *v = dp_prop_str(t, "Value");
+        if (k && strncmp(k, "dmsprov:", 8))
+            cJSON_AddItemToArray(out, tag(k, v ? v : ""));
+    }
+    cJSON_AddItemToArray(out, tag(DP_TAG_STACK, stack));
+    cJSON_AddItemToArray(out, tag(DP_TAG_LOGICAL_ID, logical_id));
+    return out;
+}
+
+dp_ownership dp_tags_ownership(const cJSON *tags, const char *key_field, const char *value_field,
+                               const char *stack, const char *logical_id)
+{
+    const char *s = NULL, *l = NULL;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tags)
+    {
+        const char *k = dp_prop_str(t, key_field), *v = dp_prop_str(t, value_field);
+        if (k && v && !strcmp(k, DP_TAG_STACK))
+            s = v;
+        if (k && v && !strcmp(k, DP_TAG_LOGICAL_ID))
+            l = v;
+    }
+    if (!s)
+        return DP_UNOWNED;
+    if (!strcmp(s, stack) && (!logical_id || (l && !strcmp(l, logical_id))))
+        return DP_OWNED;
+    return DP_OWNED_BY_OTHER;
+}
+
+static int cmp_tag(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    return strcmp(dp_prop_str(x, "Key"), dp_prop_str(y, "Key"));
+}
+
+cJSON *dp_tags_template_form(const cJSON *tags, const char *key_field, const char *value_field)
+{
+    size_t n = 0, cap = (size_t)cJSON_GetArraySize(tags);
+    cJSON **v = cap ? calloc(cap, sizeof *v) : NULL;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tags)
+    {
+        const char *k = dp_prop_str(t, key_field), *val = dp_prop_str(t, value_field);
+        if (v && k && strncmp(k, "dmsprov:", 8) && n < cap)
+            v[n++] = tag(k, val ? val : "");
+    }
+    if (!n) {
+        free(v);
+        return NULL;
+    }
+    qsort(v, n, sizeof *v, cmp_tag);
+    cJSON *out = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(out, v[i]);
+    free(v);
+    return out;
+}
+
+void dp_generated_name(const dp_resource_req *r, size_t max_len, bool lower, char *out, size_t n)
+{
+    /* Suffix: 12 characters derived from the client token, so the name is stable across
+     * retries and re-runs of the same create. */
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    const char *tok = r->client_token ? r->client_token : r->logical_id;
+    EVP_Digest(tok, strlen(tok), md, &mdlen, EVP_sha256(), NULL);
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    char suffix[13];
+    for (int i = 0; i < 12; i++)
+        suffix[i] = alphabet[md[i] % 36];
+    suffix[12] = '\0';
+    char full[512];
+    size_t room = max_len > 14 ? max_len - 14 : 0; /* "-" + suffix + "-" */
+    size_t sl = strlen(r->stack), ll = strlen(r->logical_id);
+    if (sl + ll > room) { /* trim both parts like CloudFormation, keeping the suffix */
+        size_t half = room / 2;
+        if (sl > half && ll > half)
+            sl = ll = half;
+        else if (sl > half)
+            sl = room - ll;
+        else
+            ll = room - sl;
+    }
+    snprintf(full, sizeof full, "%.*s-%.*s-%s", (int)sl, r->stack, (int)ll, r->logical_id, suffix);
+    if (lower)
+        for (char *c = full; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+    snprintf(out, n, "%s", full);
+}
+
+const cJSON *dp_prop(const cJSON *obj, const char *name)
+{
+    return obj ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
+}
+
+const char *dp_prop_str(const cJSON *obj, const char *name)
+{
+    const cJSON *v = dp_prop(obj, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+bool dp_prop_bool(const cJSON *obj, const char *name, bool fallback)
+{
+    const cJSON *v = dp_prop(obj, name);
+    if (cJSON_IsBool(v))
+        return cJSON_IsTrue(v);
+    if (cJSON_IsString(v))
+        return !strcmp(v->valuestring, "true");
+    return fallback;
+}
+
+long dp_prop_long(const cJSON *obj, const char *name, long fallback)
+{
+    const cJSON *v = dp_prop(obj, name);
+    if (cJSON_IsNumber(v))
+        return (long)v->valuedouble;
+    if (cJSON_IsString(v)) {
+        char *end;
+        long n = strtol(v->valuestring, &end, 10);
+        if (end != v->valuestring && !*end)
+            return n;
+    }
+    return fallback;
+}
+
+char *dp_prop_json_text(const cJSON *obj, const char *name)
+{
+    const cJSON *v = dp_prop(obj, name);
+    if (cJSON_IsString(v))
+        return strdup(v->valuestring);
+    return v ? cJSON_PrintUnformatted(v) : NULL;
+}
+
+static cJSON *sorted_copy(const cJSON *v)
+{
+    if (cJSON_IsArray(v)) {
+        cJSON *a = cJSON_CreateArray();
+        const cJSON *k;
+        cJSON_ArrayForEach(k, v) cJSON_AddItemToArray(a, sorted_copy(k));
+        return a;
+    }
+    if (!cJSON_IsObject(v))
+        return cJSON_Duplicate(v, 1);
+    size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
+    const cJSON **keys = n ? calloc(n, sizeof *keys) : NULL;
+    const cJSON *k;
+    cJSON_ArrayForEach(k, v) if (keys) keys[i++] = k;
+    /* insertion sort: documents are small */
+    for (size_t a = 1; a < i; a++)
+        for (size_t b = a; b > 0 && strcmp(keys[b - 1]->string, keys[b]->string) > 0; b--) {
+            const cJSON *t = keys[b];
+            keys[b] = keys[b - 1];
+            keys[b - 1] = t;
+        }
+    cJSON *o = cJSON_CreateObject();
+    for (size_t a = 0; a < i; a++)
+        cJSON_AddItemToObject(o, keys[a]->string, sorted_copy(keys[a]));
+    free(keys);
+    return o;
+}
+
+char *dp_json_canonical_text(const char *text)
+{
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    if (!j)
+        return NULL;
+    cJSON *s = sorted_copy(j);
+    cJSON_Delete(j);
+    char *out = s ? cJSON_PrintUnformatted(s) : NULL;
+    cJSON_Delete(s);
+    return out;
+}

@@ -1,0 +1,66 @@
+/* common.h - helpers every resource driver shares: progress events, adaptive polling,
+ * ownership tags, generated names, property access.
+ *
+ * Ownership: functions returning cJSON * return new objects owned by the caller unless
+ * noted; dp_prop_* getters return borrowed pointers into their argument. */
+#ifndef DP_DRIVER_COMMON_H
+#define DP_DRIVER_COMMON_H
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "drivers/resources/driver.h"
+
+#define DP_TAG_STACK "dmsprov:stack"
+#define DP_TAG_LOGICAL_ID "dmsprov:logical-id"
+
+/* ---- progress ---- */
+/* SUCCESS with model (taken: the progress owns it afterwards). */
+void dp_progress_success(dp_progress *p, cJSON *model);
+/* FAILED, copying e and prefixing "<verb> <type> <logical id>: " to the message. */
+void dp_progress_fail(dp_progress *p, const dp_resource_req *r, const char *verb, const dp_err *e);
+/* FAILED with a message of our own (no AWS error). */
+void dp_progress_failf(dp_progress *p, enum dp_err_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* IN_PROGRESS: waits a little longer each time. ctx (taken) is the state to carry; the poll
+ * count is kept in it under "dp:polls" and drives the delay. */
+void dp_progress_wait(dp_progress *p, const dp_resource_req *r, cJSON *ctx, const char *status_text);
+/* New model {"PhysicalId": id, "Properties": props (taken), "Attributes": {}}. */
+cJSON *dp_model_new(const char *physical_id, cJSON *props);
+void dp_model_attr(cJSON *model, const char *name, const char *value);
+
+/* Adaptive polling: short at first, backing off with jitter toward a cap, so a resource
+ * that becomes ready is seen soon without flooding the API.
+ * polls = 0, 1, 2, ...: about 0.25 s, 0.4 s, 0.64 s, ... capped at 10 s, +-20% jitter. */
+long dp_poll_delay_ms(int polls, double rand01);
+/* Polls so far for this operation (from req->context, 0 on the first call). */
+int dp_poll_count(const dp_resource_req *r);
+
+/* ---- ownership tags ---- */
+typedef enum dp_ownership { DP_OWNED, DP_OWNED_BY_OTHER, DP_UNOWNED } dp_ownership;
+/* Template Tags ([{"Key","Value"}], may be NULL) plus the two ownership tags, as a new
+ * [{"Key","Value"}] array; template tags may not use the dmsprov: prefix (caller validates). */
+cJSON *dp_tags_with_ownership(const cJSON *template_tags, const char *stack, const char *logical_id);
+/* Checks live tags ([{"Key","Value"}] array; key/value field names given for APIs that differ). */
+dp_ownership dp_tags_ownership(const cJSON *tags, const char *key_field, const char *value_field,
+                               const char *stack, const char *logical_id);
+/* Live tags without the ownership tags, sorted by key, in template form; NULL when none. */
+cJSON *dp_tags_template_form(const cJSON *tags, const char *key_field, const char *value_field);
+
+/* A generated physical name as CloudFormation makes them: "<stack>-<logical>-<SUFFIX>",
+ * trimmed to max_len, lower-cased when lower; SUFFIX derived from the client token so a
+ * retried create picks the same name. */
+void dp_generated_name(const dp_resource_req *r, size_t max_len, bool lower, char *out, size_t n);
+
+/* ---- property access (borrowed results; NULL when absent or of another kind) ---- */
+const char *dp_prop_str(const cJSON *obj, const char *name);
+const cJSON *dp_prop(const cJSON *obj, const char *name);
+bool dp_prop_bool(const cJSON *obj, const char *name, bool fallback);
+long dp_prop_long(const cJSON *obj, const char *name, long fallback);
+/* JSON text of a JSON-document property (string as is, object printed compactly); owned. */
+char *dp_prop_json_text(const cJSON *obj, const char *name);
+/* Canonical JSON text (keys sorted, compact) of a JSON document given as text; owned, NULL
+ * when it is not JSON. Drivers use it to normalise policy documents and DMS settings. */
+char *dp_json_canonical_text(const char *text);
+
+#endif

@@ -1,0 +1,10 @@
+/* dms_endpoint.c - AWS::DMS::Endpoint (placeholder until its driver lands). */
+#include "drivers/resources/common.h"
+
+static void not_yet(const dp_resource_req *r, dp_progress *p)
+{
+    (void)r;
+    dp_progress_failf(p, DP_E_INTERNAL, "AWS::DMS::Endpoint is not implemented yet");
+}
+
+const dp_driver dp_driver_dms_endpoint = {"AWS::DMS::Endpoint", not_yet, not_yet, not_yet, not_yet, NULL, NULL};

@@ -1,0 +1,10 @@
+/* dms_instance.c - AWS::DMS::ReplicationInstance (placeholder until its driver lands). */
+#include "drivers/resources/common.h"
+
+static void not_yet(const dp_resource_req *r, dp_progress *p)
+{
+    (void)r;
+    dp_progress_failf(p, DP_E_INTERNAL, "AWS::DMS::ReplicationInstance is not implemented yet");
+}
+
+const dp_driver dp_driver_dms_instance = {"AWS::DMS::ReplicationInstance", not_yet, not_yet, not_yet, not_yet, NULL, NULL};

@@ -1,0 +1,10 @@
+/* iam_role.c - AWS::IAM::Role (placeholder until its driver lands). */
+#include "drivers/resources/common.h"
+
+static void not_yet(const dp_resource_req *r, dp_progress *p)
+{
+    (void)r;
+    dp_progress_failf(p, DP_E_INTERNAL, "AWS::IAM::Role is not implemented yet");
+}
+
+const dp_driver dp_driver_iam_role = {"AWS::IAM::Role", not_yet, not_yet, not_yet, not_yet, NULL, NULL};

@@ -1,0 +1,10 @@
+/* rds_cluster.c - AWS::RDS::DBCluster (placeholder until its driver lands). */
+#include "drivers/resources/common.h"
+
+static void not_yet(const dp_resource_req *r, dp_progress *p)
+{
+    (void)r;
+    dp_progress_failf(p, DP_E_INTERNAL, "AWS::RDS::DBCluster is not implemented yet");
+}
+
+const dp_driver dp_driver_rds_cluster = {"AWS::RDS::DBCluster", not_yet, not_yet, not_yet, not_yet, NULL, NULL};

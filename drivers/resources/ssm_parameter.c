@@ -1,0 +1,10 @@
+/* ssm_parameter.c - AWS::SSM::Parameter (placeholder until its driver lands). */
+#include "drivers/resources/common.h"
+
+static void not_yet(const dp_resource_req *r, dp_progress *p)
+{
+    (void)r;
+    dp_progress_failf(p, DP_E_INTERNAL, "AWS::SSM::Parameter is not implemented yet");
+}
+
+const dp_driver dp_driver_ssm_parameter = {"AWS::SSM::Parameter", not_yet, not_yet, not_yet, not_yet, NULL, NULL};
