@@ -28,13 +28,16 @@ expect_contains "$(cat "$TMP/err")" "AWS_ACCESS_KEY_ID"
 if env -u AWS_REGION -u AWS_DEFAULT_REGION "$DMSPROV" whoami 2>"$TMP/err"; then fail "whoami without region succeeded"; fi
 expect_contains "$(cat "$TMP/err")" "no AWS region configured"
 
-# DMS (JSON 1.1): create endpoints and find them with a filter (moto ignores MaxRecords here;
-# Marker pagination is shown with SSM's NextToken below and the extension's table statistics).
-for i in 1 2 3 4 5; do
+# DMS (JSON 1.1): 21 endpoints, found two pages at a time with Marker pagination (MaxRecords
+# is 20..100 on AWS, and the moto extension pages like AWS).
+ids=""
+for i in $(seq 1 21); do
   "$CALL" json dms CreateEndpoint "{\"EndpointIdentifier\":\"$UNIQ-ep$i\",\"EndpointType\":\"target\",\"EngineName\":\"s3\",\"S3Settings\":{\"BucketName\":\"b$i\",\"ServiceAccessRoleArn\":\"arn:aws:iam::123456789012:role/r\"}}" >/dev/null
+  ids="$ids${ids:+,}\"$UNIQ-ep$i\""
 done
-out=$("$CALL" json-pages dms DescribeEndpoints Marker "{\"MaxRecords\":2,\"Filters\":[{\"Name\":\"endpoint-id\",\"Values\":[\"$UNIQ-ep1\",\"$UNIQ-ep2\",\"$UNIQ-ep3\",\"$UNIQ-ep4\",\"$UNIQ-ep5\"]}]}")
-for i in 1 2 3 4 5; do expect_contains "$out" "$UNIQ-ep$i"; done
+out=$("$CALL" json-pages dms DescribeEndpoints Marker "{\"MaxRecords\":20,\"Filters\":[{\"Name\":\"endpoint-id\",\"Values\":[$ids]}]}")
+expect_contains "$out" "pages: 2"
+for i in 1 2 20 21; do expect_contains "$out" "\"$UNIQ-ep$i\""; done
 # An AWS error comes back as one clear line with service, operation, code and message.
 if "$CALL" json dms DeleteEndpoint '{"EndpointArn":"arn:aws:dms:us-east-1:123456789012:endpoint:NOPE"}' >"$TMP/out" 2>"$TMP/err"; then
   fail "deleting a missing endpoint succeeded"

@@ -470,11 +470,13 @@ def move_replication_task(self, arn, target_arn):
 
 def table_statistics(self, arn, filters):
     task = _task(self, arn)
-    _observe(task)
     if not task._ever_started:
         return task, []
+    # the answer shows the tables as they are; this observation moves them afterwards
+    snapshot = [dict(t) for t in task._tables]
+    _observe(task)
     names = {"schema-name": "SchemaName", "table-name": "TableName", "table-state": "TableState"}
-    rows = list(task._tables)
+    rows = snapshot
     for f in filters or []:
         key = names.get(f.get("Name"))
         if key is None:
