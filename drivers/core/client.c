@@ -32,6 +32,7 @@ struct dp_client {
     dp_retry_quota quota;
     atomic_long skew;         /* seconds to add to the local clock when signing */
     atomic_long requests;
+    long test_clock_offset;   /* DP_TEST_CLOCK_OFFSET: a wrong local clock, for skew tests */
     pthread_mutex_t pool_lock;
     dp_http **pool;           /* owned handles not in use */
     size_t npool, cap_pool;
@@ -118,6 +119,8 @@ dp_client *dp_client_new(const dp_client_options *opts, dp_err *e)
             goto fail;
     }
     c->max_backoff = opts->max_backoff > 0 ? opts->max_backoff : DP_RETRY_MAX_BACKOFF;
+    if ((v = getenv("DP_TEST_CLOCK_OFFSET")))
+        c->test_clock_offset = strtol(v, NULL, 10);
 
     const char *ca = opts->ca_bundle;
     if (!ca)
@@ -194,9 +197,12 @@ int dp_client_endpoint_in(dp_client *c, const dp_service *svc, const char *regio
     return dp_endpoint_resolve(svc, region, &cfg, out, e);
 }
 
+/* The local clock as the client sees it (the test offset simulates a wrong clock). */
+static time_t local_now(const dp_client *c) { return time(NULL) + c->test_clock_offset; }
+
 int dp_client_credentials(dp_client *c, dp_creds *out, dp_err *e)
 {
-    return dp_creds_chain_get(c->chain, time(NULL) + atomic_load(&c->skew), out, e);
+    return dp_creds_chain_get(c->chain, local_now(c) + atomic_load(&c->skew), out, e);
 }
 
 static dp_http *pool_take(dp_client *c)
@@ -297,7 +303,7 @@ static int attempt(dp_client *c, const dp_call *call, const dp_endpoint *ep, con
         .creds = creds,
         .region = ep->signing_region,
         .service = call->svc->signing_name,
-        .now = time(NULL) + atomic_load(&c->skew),
+        .now = local_now(c) + atomic_load(&c->skew),
         .normalize_path = call->svc->protocol != DP_PROTO_RESTXML,
         .double_encode = call->svc->protocol != DP_PROTO_RESTXML,
         .sign_body = call->svc->protocol == DP_PROTO_RESTXML,
@@ -366,7 +372,7 @@ int dp_client_send_with(dp_client *c, const dp_call *call, const dp_request *req
         snprintf(e->operation, sizeof e->operation, "%s", call->operation ? call->operation : "");
         dp_retry_class cls = dp_retry_classify(e);
         if (cls == DP_RETRY_CLOCK_SKEW) {
-            long skew = dp_clock_skew(dp_http_date_parse(dp_response_header(resp, "date")), time(NULL));
+            long skew = dp_clock_skew(dp_http_date_parse(dp_response_header(resp, "date")), local_now(c));
             if (!skew || skew == atomic_load(&c->skew))
                 return -1;
             dp_debug("correcting clock skew of %lds and retrying %s", skew, call->operation);

@@ -131,7 +131,7 @@ int dp_endpoint_resolve(const dp_service *svc, const char *region, const dp_endp
                    region ? region : "");
         return -1;
     }
-    char origin[64] = "";
+    char origin[128] = "";
     const char *url = configured_url(svc, cfg, origin, sizeof origin);
     const dp_partition *p = dp_partition_for_region(region);
     if (url) {

@@ -22,7 +22,7 @@ typedef struct dp_endpoint {
     char base_path[256];     /* path prefix of a custom endpoint, "" when none */
     char signing_region[32];
     bool custom;             /* from configuration rather than the standard pattern */
-    char origin[64];         /* where it came from: "--endpoint-url", "AWS_ENDPOINT_URL_DMS", ... */
+    char origin[128];         /* where it came from: "--endpoint-url", "AWS_ENDPOINT_URL_DMS", ... */
 } dp_endpoint;
 
 /* Borrowed strings; any may be NULL. */

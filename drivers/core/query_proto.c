@@ -147,6 +147,12 @@ void dp_query_parse_error(const dp_response *resp, dp_err *e)
 
 int dp_query_call(dp_client *c, const dp_service *svc, const char *op, const dp_params *p, xmlDocPtr *out, dp_err *e)
 {
+    return dp_query_call_as(c, svc, op, p, NULL, out, e);
+}
+
+int dp_query_call_as(dp_client *c, const dp_service *svc, const char *op, const dp_params *p, const dp_creds *creds,
+                     xmlDocPtr *out, dp_err *e)
+{
     *out = NULL;
     if (p->failed) {
         dp_err_set(e, DP_E_NOMEM, "out of memory building %s", op);
@@ -164,7 +170,7 @@ int dp_query_call(dp_client *c, const dp_service *svc, const char *op, const dp_
         goto done;
     }
     dp_call call = {.svc = svc, .operation = op, .parse_error = dp_query_parse_error};
-    if (dp_client_send(c, &call, &req, &resp, e))
+    if (dp_client_send_with(c, &call, &req, creds, &resp, e))
         goto done;
     *out = dp_xml_parse(resp.body.data, resp.body.len, e);
     if (!*out) {

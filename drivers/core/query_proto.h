@@ -24,6 +24,9 @@ void dp_params_addf(dp_params *p, const char *value, const char *keyfmt, ...) __
 
 /* Calls the operation; *out receives the whole answer document. */
 int dp_query_call(dp_client *c, const dp_service *svc, const char *op, const dp_params *p, xmlDocPtr *out, dp_err *e);
+/* Same, signed with the given credentials instead of the client's chain (STS AssumeRole). */
+int dp_query_call_as(dp_client *c, const dp_service *svc, const char *op, const dp_params *p, const dp_creds *creds,
+                     xmlDocPtr *out, dp_err *e);
 void dp_query_parse_error(const dp_response *resp, dp_err *e);
 /* Parses XML safely (no network, no entity expansion); NULL with e set on failure. */
 xmlDocPtr dp_xml_parse(const char *body, size_t len, dp_err *e);

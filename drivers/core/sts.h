@@ -17,7 +17,5 @@ void dp_identity_cleanup(dp_identity *id);
  * credentials and their expiration. c is a dp_client* (void* to fit the chain's callback). */
 int dp_sts_assume_role(void *c, const dp_creds *source, const char *role_arn, const char *session_name,
                        const char *external_id, int duration_seconds, dp_creds *out, dp_err *e);
-/* Parses ISO 8601 "2026-11-22T10:00:00Z" (fractions and offsets allowed); -1 on failure. */
-time_t dp_iso8601_parse(const char *s);
 
 #endif

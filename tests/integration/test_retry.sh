@@ -61,4 +61,17 @@ expect_contains "$(cat "$TMP/out")" "requests: 1"
 # A bad AWS_MAX_ATTEMPTS is a clear configuration error.
 if AWS_MAX_ATTEMPTS=zero "$DMSPROV" whoami 2>"$TMP/err"; then fail "AWS_MAX_ATTEMPTS=zero accepted"; fi
 expect_contains "$(cat "$TMP/err")" "AWS_MAX_ATTEMPTS must be a whole number"
-echo "retries: ok"
+
+
+# Clock skew: with the local clock 15 minutes behind, a RequestTimeTooSkewed answer (whose Date
+# header is the server's real time) makes the client correct its clock and retry at once.
+fault '"service":"ssm","operation":"GetParameter","error":"throttle","code":"RequestTimeTooSkewed","status":403,"count":1'
+DP_TEST_CLOCK_OFFSET=-900 "$CALL" json ssm GetParameter "{\"Name\":\"/$UNIQ/a\"}" >"$TMP/out" 2>"$TMP/err" \
+  || fail "the skew was not corrected: $(cat "$TMP/err")"
+expect_contains "$(cat "$TMP/out")" "requests: 2"
+# Without a real skew the same answer is not retried (nothing to correct).
+fault '"service":"ssm","operation":"GetParameter","error":"throttle","code":"RequestTimeTooSkewed","status":403,"count":1'
+if "$CALL" json ssm GetParameter "{\"Name\":\"/$UNIQ/a\"}" >"$TMP/out" 2>"$TMP/err"; then fail "skew error without skew was retried"; fi
+expect_contains "$(cat "$TMP/err")" "RequestTimeTooSkewed"
+clear_faults
+echo "clock skew: ok"
