@@ -685,6 +685,32 @@ class Rds(Base):
                          ["BackupRetentionPeriod"], 5)
 
 
+    def test_subnet_group_modify_and_duplicates(self):
+        rds, ec2 = client("rds", self.key), client("ec2", self.key)
+        vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.8.{i}.0/24", AvailabilityZone=az)
+                   ["Subnet"]["SubnetId"] for i, az in enumerate(("us-east-1a", "us-east-1b"))]
+        name = uniq("sng")
+        rds.create_db_subnet_group(DBSubnetGroupName=name, DBSubnetGroupDescription="one",
+                                   SubnetIds=subnets[:1])
+        with self.assertRaises(rds.exceptions.DBSubnetGroupAlreadyExistsFault):
+            rds.create_db_subnet_group(DBSubnetGroupName=name, DBSubnetGroupDescription="x",
+                                       SubnetIds=subnets[:1])
+        rds.modify_db_subnet_group(DBSubnetGroupName=name, DBSubnetGroupDescription="two",
+                                   SubnetIds=subnets)
+        g = rds.describe_db_subnet_groups(DBSubnetGroupName=name)["DBSubnetGroups"][0]
+        self.assertEqual(g["DBSubnetGroupDescription"], "two")
+        self.assertEqual(len(g["Subnets"]), 2)
+        with self.assertRaises(rds.exceptions.DBSubnetGroupNotFoundFault):
+            rds.modify_db_subnet_group(DBSubnetGroupName=uniq("nope"), SubnetIds=subnets)
+        cid = uniq("dup")
+        kw = dict(DBClusterIdentifier=cid, Engine="aurora-postgresql", MasterUsername="u",
+                  MasterUserPassword="password-123")
+        rds.create_db_cluster(**kw)
+        with self.assertRaises(rds.exceptions.DBClusterAlreadyExistsFault):
+            rds.create_db_cluster(**kw)
+
+
 class SecretsManager(Base):
     def test_current_stage_without_version_stage(self):
         sm = client("secretsmanager", self.key)

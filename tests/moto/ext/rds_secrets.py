@@ -110,3 +110,48 @@ def update_secret_version_stage(self, secret_id, version_stage, remove_from_vers
 sm.SecretsManagerBackend.get_secret_value = get_secret_value
 sm.SecretsManagerBackend.put_secret_value = put_secret_value
 sm.SecretsManagerBackend.update_secret_version_stage = update_secret_version_stage
+
+
+# ---- RDS subnet groups and duplicate creates ----
+# moto 5.2.1's ModifyDBSubnetGroup pops the group from the backend and never puts it back (the
+# group vanishes), and a second CreateDBSubnetGroup / CreateDBCluster with an existing name
+# overwrites it (clusters: or fails with DBClusterSnapshotAlreadyExistsFault). AWS answers
+# DBSubnetGroupNotFoundFault / DBSubnetGroupAlreadyExists / DBClusterAlreadyExistsFault
+# (botocore rds service-2.json error shapes), which drivers rely on to detect a lost create.
+from moto.rds.exceptions import DBSubnetGroupNotFoundError, RDSClientError
+
+
+class _AlreadyExists(RDSClientError):
+    def __init__(self, code, message):
+        super().__init__(code, message)
+
+
+def modify_db_subnet_group(self, subnet_name, description, subnets):
+    group = self.subnet_groups.get(subnet_name)
+    if group is None:
+        raise DBSubnetGroupNotFoundError(subnet_name)
+    group.subnets = subnets
+    if description is not None:
+        group.description = description
+    return group
+
+
+_orig_create_subnet_group = rm.RDSBackend.create_subnet_group
+_orig_create_cluster = rm.RDSBackend.create_db_cluster
+
+
+def create_subnet_group(self, subnet_name, description, subnets, tags):
+    if subnet_name in self.subnet_groups:
+        raise _AlreadyExists("DBSubnetGroupAlreadyExists", f"DB subnet group '{subnet_name}' already exists")
+    return _orig_create_subnet_group(self, subnet_name, description, subnets, tags)
+
+
+def create_db_cluster(self, kwargs):
+    if kwargs["db_cluster_identifier"] in self.clusters:
+        raise _AlreadyExists("DBClusterAlreadyExistsFault", "DB Cluster already exists")
+    return _orig_create_cluster(self, kwargs)
+
+
+rm.RDSBackend.modify_db_subnet_group = modify_db_subnet_group
+rm.RDSBackend.create_subnet_group = create_subnet_group
+rm.RDSBackend.create_db_cluster = create_db_cluster
