@@ -429,6 +429,26 @@ class Tasks(Base):
         self.assertEqual(err_code(cm.exception), "ResourceNotFoundFault")
 
 
+class TaskCdcParameters(Base):
+    def test_create_keeps_cdc_start_position_and_task_data(self):
+        inst = self.instance()
+        src, dst = self.endpoint("source")["EndpointArn"], self.endpoint("target")["EndpointArn"]
+        kw = dict(ReplicationTaskIdentifier=uniq("cdc"), SourceEndpointArn=src, TargetEndpointArn=dst,
+                  ReplicationInstanceArn=inst["ReplicationInstanceArn"], MigrationType="cdc",
+                  TableMappings=json.dumps({"rules": []}))
+        t = self.dms.create_replication_task(CdcStartPosition="checkpoint:V1#27#abc", TaskData="{}",
+                                             **kw)["ReplicationTask"]
+        self.assertEqual(t["CdcStartPosition"], "checkpoint:V1#27#abc")
+        d = self.dms.describe_replication_tasks(Filters=[{"Name": "replication-task-arn",
+                                                           "Values": [t["ReplicationTaskArn"]]}])
+        self.assertEqual(d["ReplicationTasks"][0]["CdcStartPosition"], "checkpoint:V1#27#abc")
+        self.assertEqual(d["ReplicationTasks"][0]["TaskData"], "{}")
+        kw["ReplicationTaskIdentifier"] = uniq("cdc")
+        with self.assertRaises(self.dms.exceptions.ClientError) as err:
+            self.dms.create_replication_task(CdcStartPosition="x", CdcStartTime=1700000000, **kw)
+        self.assertEqual(err.exception.response["Error"]["Code"], "InvalidParameterValueException")
+
+
 class FailedTaskControl(Base):
     def test_fail_now(self):
         t = self.task("full-load-and-cdc")

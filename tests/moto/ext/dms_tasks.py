@@ -589,3 +589,29 @@ R.modify_replication_task = _r_modify
 R.move_replication_task = _r_move
 R.describe_table_statistics = _r_table_statistics
 R.reload_tables = _r_reload_tables
+
+
+# CreateReplicationTask: moto ignores CdcStartTime, CdcStartPosition, CdcStopPosition and
+# TaskData (its docstring says so). AWS keeps them and DescribeReplicationTasks returns
+# CdcStartPosition / CdcStopPosition / TaskData (botocore ReplicationTask shape); a task made to
+# replace a failed one starts its CDC at the old RecoveryCheckpoint through exactly this field.
+# CdcStartTime and CdcStartPosition are mutually exclusive, as on AWS.
+_orig_r_create = R.create_replication_task
+
+
+def _r_create(self):
+    p = body(self)
+    if p.get("CdcStartTime") is not None and p.get("CdcStartPosition"):
+        raise invalid("CdcStartTime and CdcStartPosition are mutually exclusive")
+    out = json.loads(_orig_r_create(self))
+    task = self.dms_backend.replication_tasks.get(out["ReplicationTask"]["ReplicationTaskArn"])
+    if task is not None:
+        task._cdc.update({k: p[k] for k in ("CdcStartPosition", "CdcStopPosition", "CdcStartTime")
+                          if p.get(k) is not None})
+        if p.get("TaskData") is not None:
+            task._task_data = p["TaskData"]
+        out = json.loads(_out(task))
+    return json.dumps(out)
+
+
+R.create_replication_task = _r_create
