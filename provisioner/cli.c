@@ -9,8 +9,19 @@
 #include "drivers/base/log.h"
 #include "drivers/core/http.h"
 #include "provisioner/commands.h"
+#include "provisioner/commands_engine.h"
+#include "provisioner/commands_rotate.h"
+#include "provisioner/commands_task.h"
 
 static const dp_command commands[] = {
+    {"validate", "check a template without calling AWS (syntax, parameters, schemas, references)", dp_cmd_validate},
+    {"graph", "print the template's resource dependency graph (Graphviz DOT, svg/png via dot)", dp_cmd_graph},
+    {"plan", "show what apply would change, against the live resources", dp_cmd_plan},
+    {"apply", "create, update, replace and delete resources to match the template", dp_cmd_apply},
+    {"destroy", "delete everything the stack owns (found by tags, no state needed)", dp_cmd_destroy},
+    {"output", "print the stack's outputs from the last apply", dp_cmd_output},
+    {"rotate", "rotate the database master password (Secrets Manager protocol, crash-safe)", dp_cmd_rotate},
+    {"task", "start, stop, watch and recover a DMS replication task", dp_cmd_task},
     {"whoami", "show the AWS identity, region and endpoint dmsprov would use", dp_cmd_whoami},
     {"version", "print the version", dp_cmd_version},
 };

@@ -110,8 +110,8 @@ static const char *const short_tags[][2] = {
     {"!Cidr", "Fn::Cidr"}, {"!ImportValue", "Fn::ImportValue"}, {"!Transform", "Fn::Transform"},
     {"!ToJsonString", "Fn::ToJsonString"}, {"!Length", "Fn::Length"}, {"!ForEach", "Fn::ForEach"}};
 
-/* Applies a tag to a finished node; returns the node to use (maybe a wrapper), or NULL after
- * reporting an error. */
+/* Applies a tag to a finished node; returns the node to use (maybe a wrapper). After an error
+ * (reported) the untagged node is kept so that mappings stay well-formed; NULL only on OOM. */
 static dp_node *apply_tag(loader *L, const char *tag, dp_node *n)
 {
     if (!tag || !strcmp(tag, "!") || !strcmp(tag, "?"))
@@ -129,7 +129,7 @@ static dp_node *apply_tag(loader *L, const char *tag, dp_node *n)
         if (!strcmp(t, "map") || !strcmp(t, "seq"))
             return n;
         err_at(L, n->line, n->col, "unsupported YAML tag !!%s", t);
-        return NULL;
+        return n;
     }
     size_t ntags = sizeof short_tags / sizeof short_tags[0];
     for (size_t i = 0; i < ntags; i++) {
@@ -141,7 +141,7 @@ static dp_node *apply_tag(loader *L, const char *tag, dp_node *n)
             const char *dot = memchr(n->str, '.', n->len);
             if (!dot || dot == n->str || dot + 1 == n->str + n->len) {
                 err_at(L, n->line, n->col, "!GetAtt needs LogicalId.AttributeName, got \"%s\"", n->str);
-                return NULL;
+                return n;
             }
             dp_node *seq = dp_arena_alloc(L->doc->arena, sizeof *seq);
             dp_node **items = dp_arena_alloc(L->doc->arena, 2 * sizeof *items);
@@ -169,7 +169,7 @@ static dp_node *apply_tag(loader *L, const char *tag, dp_node *n)
         err_at(L, n->line, n->col, "unknown tag %s (did you mean %s?)", tag, s);
     else
         err_at(L, n->line, n->col, "unknown tag %s", tag);
-    return NULL;
+    return n;
 }
 
 /* Hands a finished node (and its expanded size) to the enclosing container or the root. */

@@ -5,7 +5,11 @@
  * Ownership: dp_template_load* returns a handle the caller frees with dp_template_free().
  * Every const pointer handed out (resource/parameter structs, strings, schema) is borrowed
  * from the handle and lives as long as it. Every cJSON ** output is owned by the caller.
- * Resolved values use the markers documented in templates/value.h. */
+ * Resolved values use the markers documented in templates/value.h.
+ *
+ * Threads: a loaded template is read-only except for its cache of resolved dynamic
+ * references, which dp_template_resource_properties / dp_template_outputs may fill; call
+ * them from one thread at a time (or serialise them). */
 #ifndef DP_TPL_TEMPLATE_H
 #define DP_TPL_TEMPLATE_H
 #include <stdbool.h>
@@ -18,6 +22,7 @@
 #include "templates/params.h"
 #include "templates/resolver.h"
 #include "templates/schema.h"
+#include "templates/value.h"
 
 typedef struct dp_template dp_template;
 

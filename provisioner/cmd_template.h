@@ -1,0 +1,31 @@
+/* cmd_template.h - the template commands (validate, graph) and the option parsing they share
+ * with plan/apply: -t FILE, --parameter K=V (repeatable), --parameters-file F. */
+#ifndef DP_CMD_TEMPLATE_H
+#define DP_CMD_TEMPLATE_H
+#include <stdbool.h>
+
+#include "provisioner/cli.h"
+#include "templates/params.h"
+
+int dp_cmd_validate(const dp_globals *g, int argc, char **argv);
+int dp_cmd_graph(const dp_globals *g, int argc, char **argv);
+
+/* Options common to template-reading commands. Strings are borrowed from argv. */
+typedef struct dp_tpl_cli {
+    const char *template_path;
+    const char *parameters_file;   /* last one given */
+    const char *format;            /* graph: dot (default), svg, png, text */
+    bool resolve;                  /* validate --resolve */
+    dp_param_inputs params;        /* owned: dp_tpl_cli_cleanup */
+} dp_tpl_cli;
+
+/* Parses argv (argv[0] = command name); allow_resolve / allow_format enable --resolve and
+ * --format. Returns 0; -1 when help was printed (exit 0); DP_EXIT_USAGE after printing a usage
+ * error; DP_EXIT_ERROR after printing the problems of the parameters file. On success the
+ * parameters file (if any) has been read and --parameter values override it. Defined in
+ * cmd_validate.c. */
+int dp_tpl_cli_parse(dp_tpl_cli *o, const char *cmd, int argc, char **argv, const char *usage,
+                     bool allow_resolve, bool allow_format);
+void dp_tpl_cli_cleanup(dp_tpl_cli *o);
+
+#endif
