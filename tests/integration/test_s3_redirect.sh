@@ -10,6 +10,6 @@ export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$(head -1 "$TMP/port")"
 out=$("$DP_BUILD_DIR/dp_call" s3-list far-bucket - 10)
 expect_contains "$out" "hello.csv"
 expect_contains "$out" "requests: 2"
-[ "$(sed -n 1p "$TMP/log")" = "GET /far-bucket us-east-1" ] || fail "first request: $(sed -n 1p "$TMP/log")"
-[ "$(sed -n 2p "$TMP/log")" = "GET /far-bucket eu-west-1" ] || fail "redirected request: $(sed -n 2p "$TMP/log")"
+[ "$(sed -n 1p "$TMP/log")" = "GET /far-bucket?list-type=2&max-keys=10 us-east-1" ] || fail "first request: $(sed -n 1p "$TMP/log")"
+[ "$(sed -n 2p "$TMP/log")" = "GET /far-bucket?list-type=2&max-keys=10 eu-west-1" ] || fail "redirected request: $(sed -n 2p "$TMP/log")"
 echo "s3 redirect: ok"
