@@ -1,0 +1,26 @@
+/* task_resolve.h - finding the replication task a `dmsprov task` command names: a logical id
+ * of a stack (--stack: the state's physical id, else the ownership tags), a replication task
+ * identifier, or a task ARN.
+ *
+ * Ownership: *task is the caller's (cJSON_Delete); ref is filled in place. */
+#ifndef DP_TASK_RESOLVE_H
+#define DP_TASK_RESOLVE_H
+#include <cjson/cJSON.h>
+
+#include "drivers/base/err.h"
+#include "drivers/core/client.h"
+
+typedef struct dp_task_ref {
+    char arn[512];
+    char stack[128];      /* "" unless --stack was given */
+    char logical_id[256]; /* "" unless TASK was a logical id */
+} dp_task_ref;
+
+/* 0 with *task = the task as DescribeReplicationTasks answers it; -1 with e (DP_E_NOT_FOUND
+ * when nothing matches). state_location as for dp_state_open (used only with stack). */
+int dp_task_resolve(dp_client *c, const char *state_location, const char *stack, const char *name,
+                    dp_task_ref *ref, cJSON **task, dp_err *e);
+/* The task with this ARN: 0 with *task (owned), 1 when it no longer exists, -1 on error. */
+int dp_task_describe(dp_client *c, const char *arn, cJSON **task, dp_err *e);
+
+#endif
