@@ -19,6 +19,8 @@ ModifyReplicationTask, MoveReplicationTask, DescribeTableStatistics or ReloadTab
 Step timing is moto's state manager, model "dms::replicationtask" (see lifecycle.py).
 """
 import json
+import secrets
+import string
 import threading
 import zlib
 
@@ -230,6 +232,10 @@ _orig_task_init = Task.__init__
 
 def _task_init(self, *args, **kwargs):
     _orig_task_init(self, *args, **kwargs)
+    # AWS task ARNs end in a random resource id, not the identifier (moto uses the identifier),
+    # so an identifier can be reused while an old task of that name is still being deleted.
+    self.arn = self.arn.rsplit(":", 1)[0] + ":" + "".join(
+        secrets.choice(string.ascii_uppercase + string.digits) for _ in range(26))
     self._return_status = "ready"
     self._move_target = None
     self._stop_reason = None
