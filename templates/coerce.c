@@ -12,6 +12,8 @@ static cJSON *coerce_json(cJSON *v)
     const cJSON *u = dp_value_find_unknown(v);
     if (u) {
         cJSON *r = cJSON_Duplicate(u, 1);
+        if (dp_value_contains_secret(v))
+            r = dp_value_secret_any(r);
         cJSON_Delete(v);
         return r;
     }
@@ -45,7 +47,7 @@ cJSON *dp_tpl_coerce(const dp_schema_prop *p, cJSON *v)
     if (dp_value_is_secret(v)) {
         cJSON *inner = cJSON_DetachItemViaPointer(v, v->child);
         cJSON_Delete(v);
-        return dp_value_secret(dp_tpl_coerce(p, inner));
+        return dp_value_secret_any(dp_tpl_coerce(p, inner)); /* a secret unknown stays secret */
     }
     switch (p->kind) {
     case DP_SK_STRING:

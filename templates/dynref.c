@@ -1,7 +1,9 @@
 /* dynref.c - dynamic references: {{resolve:ssm:name[:version]}},
  * {{resolve:ssm-secure:name[:version]}} and
  * {{resolve:secretsmanager:id[:SecretString[:json-key[:stage[:version-id]]]]}}, resolved
- * through the dp_resolver (cached per template). Secure kinds yield secret values. */
+ * through the dp_resolver (cached per template). Secure kinds yield secret values. Checked
+ * statically on the text as written (with holes for Fn::Sub / Fn::Join values, see
+ * dynref_shape.c), resolved on evaluated values. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@ typedef enum { DR_SSM, DR_SSM_SECURE, DR_SECRETS } dr_kind;
 
 typedef struct dynref {
     dr_kind kind;
+    bool opaque;       /* the service is a hole: nothing can be checked */
     char *id;          /* parameter name or secret id */
     long version;      /* ssm: 0 = latest */
     char *json_key, *stage, *version_id; /* secretsmanager, NULL when empty */
@@ -36,6 +39,10 @@ static int dr_parse(const char *body, size_t n, dynref *r, char *err, size_t err
 {
     memset(r, 0, sizeof *r);
     const char *colon = memchr(body, ':', n);
+    if (memchr(body, DP_DYNREF_HOLE, colon ? (size_t)(colon - body) : n)) {
+        r->opaque = true;
+        return 0;
+    }
     if (!colon) {
         snprintf(err, errn, "expected {{resolve:service:reference}}");
         return -1;
@@ -99,7 +106,8 @@ static int dr_parse(const char *body, size_t n, dynref *r, char *err, size_t err
             return -1;
         }
         r->id = strndup(f[0], (size_t)(f[idf - 1] + fl[idf - 1] - f[0]));
-        if (nf > idf && fl[idf] && !(fl[idf] == 12 && !strncmp(f[idf], "SecretString", 12))) {
+        if (nf > idf && fl[idf] && !(fl[idf] == 12 && !strncmp(f[idf], "SecretString", 12)) &&
+            !memchr(f[idf], DP_DYNREF_HOLE, fl[idf])) {
             snprintf(err, errn, "the field after the secret id must be SecretString");
             return -1;
         }
@@ -208,26 +216,45 @@ typedef struct check_ctx {
     bool secure_ok;
 } check_ctx;
 
+/* The reference for a message: at most 120 bytes, holes written "${…}". */
+static const char *shown(const char *start, size_t len, char *buf, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && i < 120 && o + 6 < n; i++) {
+        if (start[i] == DP_DYNREF_HOLE) {
+            memcpy(buf + o, "${\xe2\x80\xa6}", 6);
+            o += 6;
+        } else {
+            buf[o++] = start[i];
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 static int check_one(void *vc, const char *start, size_t len, const dynref *r, const char *err)
 {
     check_ctx *c = vc;
-    int shown = len > 120 ? 120 : (int)len;
+    char sh[800];
     if (!r) {
-        dp_tpl_error(c->t, c->at->line, c->at->col, "dynamic reference %.*s: %s", shown, start, err);
+        dp_tpl_error(c->t, c->at->line, c->at->col, "dynamic reference %s: %s", shown(start, len, sh, sizeof sh), err);
         return 0;
     }
+    if (r->opaque)
+        return 0;
     if (r->kind == DR_SSM_SECURE && !c->secure_ok) {
         dp_tpl_error(c->t, c->at->line, c->at->col,
                      "{{resolve:ssm-secure:…}} is not allowed here (only in properties that accept "
                      "secure references, such as AWS::DMS::Endpoint Password)");
         return 0;
     }
-    if (c->t->has_resolver) {
+    /* With holes it is resolved once evaluated (validate_props.c, tpl_api.c). */
+    if (c->t->has_resolver && !memchr(start, DP_DYNREF_HOLE, len)) {
         char text[1024], msg[800] = "";
         snprintf(text, sizeof text, "%.*s", (int)len, start);
         cJSON *v = dr_resolve(c->t, text, r, msg, sizeof msg);
         if (!v)
-            dp_tpl_error(c->t, c->at->line, c->at->col, "dynamic reference %.*s: %s", shown, start, msg);
+            dp_tpl_error(c->t, c->at->line, c->at->col, "dynamic reference %s: %s", shown(start, len, sh, sizeof sh), msg);
         cJSON_Delete(v);
     }
     return 0;
@@ -239,6 +266,55 @@ void dp_dynref_check(dp_template *t, const dp_node *at, const char *s, bool secu
         return;
     check_ctx c = {t, at, secure_ok};
     for_each(s, check_one, &c);
+}
+
+bool dp_dynref_text_secret(const char *s)
+{
+    /* By the service name alone, so a reference that cannot be parsed yet still counts. */
+    for (const char *p = s; (p = strstr(p, OPEN)); p += strlen(OPEN))
+        if (strncmp(p + strlen(OPEN), "ssm:", 4))
+            return true;
+    return false;
+}
+
+typedef struct scan_ctx {
+    dp_template *t;
+    bool secure_ok;
+} scan_ctx;
+
+static void scan_opaque(void *vc, const dp_node *n)
+{
+    scan_ctx *c = vc;
+    dp_dynref_scan(c->t, n, c->secure_ok);
+}
+
+void dp_dynref_scan(dp_template *t, const dp_node *n, bool secure_ok)
+{
+    if (!n)
+        return;
+    if (n->kind == DP_N_SCALAR) {
+        dp_dynref_check(t, n, n->str, secure_ok);
+        return;
+    }
+    scan_ctx c = {t, secure_ok};
+    dp_buf b;
+    dp_buf_init(&b, 0);
+    int r = dp_dynref_shape(n, &b, scan_opaque, &c);
+    if (r == 1) {
+        /* Report at the Fn::Sub template string when there is one. */
+        const dp_node *arg = NULL, *at = n;
+        const char *fn = dp_node_intrinsic(n, &arg);
+        if (!strcmp(fn, "Fn::Sub"))
+            at = arg->kind == DP_N_SEQ ? arg->items[0] : arg;
+        dp_dynref_check(t, at, dp_buf_str(&b), secure_ok);
+    }
+    dp_buf_cleanup(&b);
+    if (r)
+        return;
+    for (size_t i = 0; n->kind == DP_N_SEQ && i < n->n; i++)
+        dp_dynref_scan(t, n->items[i], secure_ok);
+    for (size_t i = 0; n->kind == DP_N_MAP && i < n->n; i++)
+        dp_dynref_scan(t, n->pairs[i].value, secure_ok);
 }
 
 typedef struct apply_ctx {
@@ -256,26 +332,27 @@ static int apply_one(void *vc, const char *start, size_t len, const dynref *r, c
 {
     apply_ctx *c = vc;
     dp_template *t = c->ev->t;
-    int shown = len > 120 ? 120 : (int)len;
-    char text[1024];
+    char text[1024], sh[800];
     snprintf(text, sizeof text, "%.*s", (int)len, start);
-    if (!r || (r->kind == DR_SSM_SECURE && !c->secure_ok)) {
-        dp_eval_error(c->ev, c->at, "dynamic reference %.*s: %s", shown, start,
-                      r ? "ssm-secure is not allowed here" : err);
+    if (!r || r->opaque || (r->kind == DR_SSM_SECURE && !c->secure_ok)) {
+        dp_eval_error(c->ev, c->at, "dynamic reference %s: %s", shown(start, len, sh, sizeof sh),
+                      !r ? err : r->opaque ? "invalid service name" : "ssm-secure is not allowed here");
         c->failed = true;
         return 1;
     }
     dp_buf_append(&c->out, c->prev, (size_t)(start - c->prev));
     c->prev = start + len;
     if (!t->has_resolver) {
+        /* Unknown until resolved, and secret then when the kind is. */
         if (!c->unknown)
             c->unknown = dp_value_unknown(text);
+        c->secret |= r->kind != DR_SSM;
         return 0;
     }
     char msg[800] = "";
     cJSON *v = dr_resolve(t, text, r, msg, sizeof msg);
     if (!v) {
-        dp_eval_error(c->ev, c->at, "dynamic reference %.*s: %s", shown, start, msg);
+        dp_eval_error(c->ev, c->at, "dynamic reference %s: %s", shown(start, len, sh, sizeof sh), msg);
         c->failed = true;
         return 1;
     }
@@ -303,7 +380,7 @@ static int apply_str(dp_eval *ev, const dp_node *at, cJSON **v, bool secure_ok)
     if (c.failed) {
         rc = -1;
     } else if (c.unknown) {
-        nv = c.unknown;
+        nv = c.secret ? dp_value_secret_any(c.unknown) : c.unknown;
         c.unknown = NULL;
     } else {
         dp_buf_puts(&c.out, c.prev);

@@ -232,7 +232,10 @@ cJSON *dp_eval_plain_value(dp_eval *ev, const dp_node *at, cJSON *v, bool *secre
     }
     const cJSON *u = dp_value_find_unknown(v);
     if (u) {
+        /* Whatever is computed from it will be secret if any part of it is. */
         *unknown = cJSON_Duplicate(u, 1);
+        if (dp_value_contains_secret(v))
+            *unknown = dp_value_secret_any(*unknown);
         cJSON_Delete(v);
         return NULL;
     }

@@ -30,6 +30,12 @@ static bool is_list(const dp_node *arg, size_t min, size_t max)
     return arg->kind == DP_N_SEQ && arg->n >= min && arg->n <= max;
 }
 
+/* An unknown Join result building a secure dynamic reference is secret once known. */
+static cJSON *unknown_join(const dp_node *at, cJSON *unknown)
+{
+    return dp_dynref_shape_secret(at) ? dp_value_secret_any(unknown) : unknown;
+}
+
 static cJSON *fn_join(dp_eval *ev, const dp_node *at, const dp_node *arg)
 {
     if (!is_list(arg, 2, 2)) {
@@ -40,11 +46,11 @@ static cJSON *fn_join(dp_eval *ev, const dp_node *at, const dp_node *arg)
     cJSON *delim = NULL, *list = NULL;
     int a = arg_value(ev, arg->items[0], &secret, &delim);
     if (a <= 0)
-        return delim;
+        return a ? delim : unknown_join(at, delim);
     int b = arg_value(ev, arg->items[1], &secret, &list);
     if (b <= 0) {
         cJSON_Delete(delim);
-        return list;
+        return b ? list : unknown_join(at, list);
     }
     cJSON *r = NULL;
     dp_buf out;

@@ -1,4 +1,5 @@
-/* eval_sub.c - Fn::Sub: "${Name}", "${Resource.Attr}", "${!Literal}" substitution. */
+/* eval_sub.c - Fn::Sub: "${Name}", "${Resource.Attr}", "${!Literal}" substitution. Dynamic
+ * references in the result are resolved afterwards (dynref.c), once it is known. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,7 @@ static int on_var(void *ctx, const char *name, size_t n)
     cJSON *unk = NULL;
     v = dp_eval_plain_value(st->ev, st->at, v, &st->secret, &unk);
     if (unk) {
+        st->secret |= dp_value_is_secret(unk);
         if (!st->unknown)
             st->unknown = unk;
         else
@@ -122,7 +124,8 @@ cJSON *dp_eval_sub(dp_eval *ev, const dp_node *at, const dp_node *arg)
         dp_eval_error(ev, tmpl, "Fn::Sub: \"${\" without a closing \"}\"");
     else if (rc == 0 && !st.failed) {
         if (st.unknown) {
-            r = st.unknown;
+            /* A {{resolve:secretsmanager:${Secret}…}} is resolved (and secret) once known. */
+            r = st.secret || dp_dynref_shape_secret(at) ? dp_value_secret_any(st.unknown) : st.unknown;
             st.unknown = NULL;
         } else {
             r = cJSON_CreateString(dp_buf_str(&st.out));

@@ -99,6 +99,12 @@ typedef struct dp_known {
  * compact key-sorted JSON string, dynamic references resolved. known may be NULL. */
 int dp_template_resource_properties(const dp_template *t, const char *logical_id,
                                     const dp_known *known, cJSON **out, dp_err *e);
+/* Same, with dynamic references left as their text (built by Fn::Sub / Fn::Join with the
+ * known values, never resolved): what the template asks for, independent of the values the
+ * references hold now (a rotated password). CloudFormation re-resolves a reference only when
+ * the template changes; compare these to tell such a change. */
+int dp_template_resource_properties_unresolved(const dp_template *t, const char *logical_id,
+                                               const dp_known *known, cJSON **out, dp_err *e);
 
 /* Outputs whose Condition holds: {"Name": {"Value": v, "Description": "…"}}. */
 int dp_template_outputs(const dp_template *t, const dp_known *known, cJSON **out, dp_err *e);

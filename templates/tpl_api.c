@@ -11,8 +11,8 @@ static tpl_res *find(const dp_template *t, const char *id)
     return dp_strmap_get(&t->res_ix, id, &p) ? p : NULL;
 }
 
-int dp_template_resource_properties(const dp_template *ct, const char *logical_id,
-                                    const dp_known *known, cJSON **out, dp_err *e)
+static int properties(const dp_template *ct, const char *logical_id, const dp_known *known, bool resolve,
+                      cJSON **out, dp_err *e)
 {
     dp_template *t = (dp_template *)ct; /* evaluation fills caches only */
     *out = NULL;
@@ -40,7 +40,7 @@ int dp_template_resource_properties(const dp_template *ct, const char *logical_i
         return -1;
     }
     /* Placement of ssm-secure was checked at load; here every reference resolves. */
-    if (dp_dynref_apply(&ev, r->props, &v, true)) {
+    if (resolve && dp_dynref_apply(&ev, r->props, &v, true)) {
         cJSON_Delete(v);
         return -1;
     }
@@ -52,6 +52,18 @@ int dp_template_resource_properties(const dp_template *ct, const char *logical_i
     }
     *out = v;
     return 0;
+}
+
+int dp_template_resource_properties(const dp_template *t, const char *logical_id,
+                                    const dp_known *known, cJSON **out, dp_err *e)
+{
+    return properties(t, logical_id, known, true, out, e);
+}
+
+int dp_template_resource_properties_unresolved(const dp_template *t, const char *logical_id,
+                                               const dp_known *known, cJSON **out, dp_err *e)
+{
+    return properties(t, logical_id, known, false, out, e);
 }
 
 int dp_template_outputs(const dp_template *ct, const dp_known *known, cJSON **out, dp_err *e)

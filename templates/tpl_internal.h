@@ -124,10 +124,29 @@ void dp_tpl_params_load(dp_template *t, const dp_pair *section, const dp_param_i
 bool dp_tpl_is_pseudo(const char *name);
 
 /* Dynamic references (dynref.c): replaces every {{resolve:…}} in the strings of v, in
- * place. secure_ok: ssm-secure allowed here. Returns 0, or -1 after reporting at `at`. */
+ * place. secure_ok: ssm-secure allowed here. Returns 0, or -1 after reporting at `at`.
+ * Runs on evaluated values: a reference built by Fn::Sub / Fn::Join resolves once the
+ * values it is built from are known. */
 int dp_dynref_apply(dp_eval *ev, const dp_node *at, cJSON **v, bool secure_ok);
-/* Syntax and placement check of the references inside one string (validate, positions). */
+/* Syntax and placement check of the references inside one string (validate, positions);
+ * with a resolver, references written out in full are resolved too. s may hold holes. */
 void dp_dynref_check(dp_template *t, const dp_node *at, const char *s, bool secure_ok);
+/* dp_dynref_check over every string below n: plain strings as written, Fn::Sub and Fn::Join
+ * as the shape of the string they build. */
+void dp_dynref_scan(dp_template *t, const dp_node *n, bool secure_ok);
+/* Whether s holds a reference whose value is secret (secretsmanager, ssm-secure, or a
+ * service that is a hole). */
+bool dp_dynref_text_secret(const char *s);
+
+/* Shapes (dynref_shape.c): the text an Fn::Sub / Fn::Join node builds, with DP_DYNREF_HOLE
+ * for each value not written literally; opaque (may be NULL) is called with the node of
+ * each such value that is not literal, so callers can scan it separately. Returns 1 when n
+ * is a Sub/Join (out filled), 0 when it is not, -1 when it is malformed (eval reports it). */
+#define DP_DYNREF_HOLE '\x01'
+typedef void (*dp_shape_opaque_fn)(void *ctx, const dp_node *n);
+int dp_dynref_shape(const dp_node *n, dp_buf *out, dp_shape_opaque_fn opaque, void *ctx);
+/* n is a Sub/Join building a reference whose resolved value is secret. */
+bool dp_dynref_shape_secret(const dp_node *n);
 
 /* Resource properties against the schema (validate_props.c). */
 void dp_tpl_validate_resource(dp_template *t, tpl_res *r);

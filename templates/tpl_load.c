@@ -23,6 +23,8 @@ static void check_transform(dp_template *t, const dp_node *n)
         }
         if (!strcmp(it->str, "AWS::LanguageExtensions"))
             t->lang_ext = true;
+        else if (!strcmp(it->str, "AWS::SecretsManager-2020-07-23"))
+            continue; /* AWS builds HostedRotationLambda functions with it; dmsprov rotates itself */
         else if (!strncmp(it->str, "AWS::Serverless", 15))
             dp_tpl_error(t, it->line, it->col, "the AWS::Serverless (SAM) transform is not supported");
         else

@@ -7,18 +7,6 @@
 
 static const char *const out_keys[] = {"Condition", "Description", "Export", "Value"};
 
-static void scan(dp_template *t, const dp_node *n)
-{
-    if (!n)
-        return;
-    if (n->kind == DP_N_SCALAR)
-        dp_dynref_check(t, n, n->str, false);
-    for (size_t i = 0; n->kind == DP_N_SEQ && i < n->n; i++)
-        scan(t, n->items[i]);
-    for (size_t i = 0; n->kind == DP_N_MAP && i < n->n; i++)
-        scan(t, n->pairs[i].value);
-}
-
 void dp_tpl_outputs_load(dp_template *t, const dp_pair *section)
 {
     const dp_node *s = section ? section->value : NULL;
@@ -84,7 +72,7 @@ void dp_tpl_outputs_load(dp_template *t, const dp_pair *section)
             dp_tpl_error(t, out->description->line, out->description->col, "Description must be a string");
         if (cv == 0 || cv == -2)
             continue; /* not created: its references may name inactive resources */
-        scan(t, out->value);
+        dp_dynref_scan(t, out->value, false);
         cJSON *v = dp_eval_node(&ev, out->value);
         if (v && dp_eval_is_novalue(v))
             dp_tpl_error(t, out->value->line, out->value->col, "an output Value cannot be AWS::NoValue");

@@ -31,7 +31,7 @@ static const char *policy(dp_template *t, tpl_res *r, const char *attr, bool del
         v = dp_eval_node(&ev, n);
         if (!v)
             return NULL;
-        if (dp_value_is_unknown(v)) {
+        if (dp_value_contains_unknown(v)) {
             cJSON_Delete(v);
             return NULL; /* undetermined at validate time */
         }

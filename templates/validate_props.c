@@ -41,22 +41,6 @@ static const char *json_word(const cJSON *v)
 
 static void check_value(vctx *c, const dp_node *n, const dp_schema_prop *p, const char *path, bool secure_ok);
 
-/* Every raw string below n (inside intrinsic functions): dynamic-reference placement. */
-static void scan_dynrefs(vctx *c, const dp_node *n, bool secure_ok)
-{
-    if (!n)
-        return;
-    if (n->kind == DP_N_SCALAR) {
-        dp_dynref_check(c->t, n, n->str, secure_ok);
-    } else if (n->kind == DP_N_SEQ) {
-        for (size_t i = 0; i < n->n; i++)
-            scan_dynrefs(c, n->items[i], secure_ok);
-    } else {
-        for (size_t i = 0; i < n->n; i++)
-            scan_dynrefs(c, n->pairs[i].value, secure_ok);
-    }
-}
-
 static bool int_text(const char *s)
 {
     if (*s == '-' || *s == '+')
@@ -212,7 +196,9 @@ static void check_value(vctx *c, const dp_node *n, const dp_schema_prop *p, cons
     const dp_node *arg = NULL;
     const char *fn = dp_node_intrinsic(n, &arg);
     if (fn && strcmp(fn, "Condition")) {
-        scan_dynrefs(c, n, secure_ok);
+        size_t errors = c->t->d->errors;
+        dp_dynref_scan(c->t, n, secure_ok);
+        bool refs_ok = c->t->d->errors == errors;
         if (!strcmp(fn, "Fn::If") && arg->kind == DP_N_SEQ && arg->n == 3 && arg->items[0]->kind == DP_N_SCALAR) {
             int cv = dp_cond_value(&c->ev, arg->items[0]->str, arg->items[0]);
             if (cv == -2)
@@ -232,8 +218,9 @@ static void check_value(vctx *c, const dp_node *n, const dp_schema_prop *p, cons
         if (!strcmp(fn, "Ref") && arg->kind == DP_N_SCALAR && !strcmp(arg->str, "AWS::NoValue"))
             return;
         cJSON *v = dp_eval_node(&c->ev, n);
-        /* validate --resolve: references built by functions (Fn::Sub, Fn::Join) resolve too. */
-        if (v && c->t->has_resolver)
+        /* validate --resolve: references built by functions (Fn::Sub, Fn::Join) resolve too
+         * (when their inputs are known), unless they failed the check as written. */
+        if (v && c->t->has_resolver && refs_ok)
             dp_dynref_apply(&c->ev, n, &v, true);
         if (v && !dp_eval_is_novalue(v))
             check_json_value(c, n, v, p, path);
@@ -260,13 +247,13 @@ static void check_value(vctx *c, const dp_node *n, const dp_schema_prop *p, cons
                 dp_eval_error(&c->ev, n, "property %s: not a valid JSON document", path);
             cJSON_Delete(doc);
         } else {
-            scan_dynrefs(c, n, secure_ok);
+            dp_dynref_scan(c->t, n, secure_ok);
             cJSON *v = dp_eval_node(&c->ev, n);
             cJSON_Delete(v);
         }
         return;
     case DP_SK_ANY:
-        scan_dynrefs(c, n, secure_ok);
+        dp_dynref_scan(c->t, n, secure_ok);
         cJSON_Delete(dp_eval_node(&c->ev, n));
         return;
     case DP_SK_OBJECT:
@@ -275,7 +262,7 @@ static void check_value(vctx *c, const dp_node *n, const dp_schema_prop *p, cons
             return;
         }
         if (!p->object) {
-            scan_dynrefs(c, n, secure_ok);
+            dp_dynref_scan(c->t, n, secure_ok);
             cJSON_Delete(dp_eval_node(&c->ev, n));
             return;
         }

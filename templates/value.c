@@ -29,9 +29,9 @@ const char *dp_value_unknown_name(const cJSON *v)
     return m && cJSON_IsString(m) ? m->valuestring : NULL;
 }
 
-cJSON *dp_value_secret(cJSON *inner)
+cJSON *dp_value_secret_any(cJSON *inner)
 {
-    if (!inner || dp_value_is_secret(inner) || dp_value_is_unknown(inner))
+    if (!inner || dp_value_is_secret(inner))
         return inner;
     cJSON *o = cJSON_CreateObject();
     if (!o || !cJSON_AddItemToObject(o, DP_MARK_SECRET, inner)) {
@@ -40,6 +40,11 @@ cJSON *dp_value_secret(cJSON *inner)
         return NULL;
     }
     return o;
+}
+
+cJSON *dp_value_secret(cJSON *inner)
+{
+    return dp_value_is_unknown(inner) ? inner : dp_value_secret_any(inner);
 }
 
 cJSON *dp_value_unknown(const char *what)
@@ -86,6 +91,8 @@ bool dp_value_contains_secret(const cJSON *v)
 static cJSON *copy(const cJSON *v, int mode, dp_err *e)
 {
     if (dp_value_is_secret(v)) {
+        if (mode == 1 && dp_value_is_unknown(dp_value_secret_inner(v)))
+            return cJSON_Duplicate(v, 1);
         if (mode == 1)
             return dp_value_secret(cJSON_CreateString("***"));
         return copy(dp_value_secret_inner(v), mode, e);

@@ -13,6 +13,13 @@
  *                             a parameter without a value, an SSM-typed parameter or a dynamic
  *                             reference not resolved (no --resolve) is unknown as well
  *                             ("ParamName", "{{resolve:ssm:/x}}").
+ *   {"dp:secret": {"dp:unknown": "Id"}}
+ *                             an unknown that will be secret once known: a Fn::Sub / Fn::Join
+ *                             building a {{resolve:secretsmanager:…}} or ssm-secure reference
+ *                             from a value known only after apply, such a reference left
+ *                             unresolved (no resolver), or anything computed from a secret and
+ *                             an unknown. dp_value_contains_unknown and
+ *                             dp_value_contains_secret are both true for it.
  *
  * Numbers parsed from the template keep their source text in cJSON's valuestring so that a
  * String-typed property written as `EngineVersion: 8.0` stays "8.0" (dp_value_number_text).
@@ -35,6 +42,8 @@
  * secret or unknown is returned unchanged. */
 cJSON *dp_value_secret(cJSON *inner);
 cJSON *dp_value_unknown(const char *what);
+/* Like dp_value_secret, but an unknown marker is wrapped too (the secret unknown above). */
+cJSON *dp_value_secret_any(cJSON *inner);
 bool dp_value_is_secret(const cJSON *v);
 bool dp_value_is_unknown(const cJSON *v);
 /* The wrapped value / the unknown's name; NULL when v is not that marker. Borrowed. */
@@ -48,7 +57,8 @@ bool dp_value_contains_secret(const cJSON *v);
 /* A copy with every secret marker replaced by its value, for a driver. Fails (NULL, e filled)
  * when an unknown marker remains: the caller asked too early. */
 cJSON *dp_value_strip(const cJSON *v, dp_err *e);
-/* A printable copy: secrets become {"dp:secret":"***"}, unknowns stay. */
+/* A printable copy: secrets become {"dp:secret":"***"}, unknowns stay (a secret unknown
+ * stays {"dp:secret":{"dp:unknown":…}}: the name of what is unknown is no secret). */
 cJSON *dp_value_redact(const cJSON *v);
 
 /* A number that remembers how it was written (text may be NULL). */
