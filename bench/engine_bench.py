@@ -53,11 +53,12 @@ def by_service(calls):
     return out
 
 
-def critical_path(ops, latency_s, ri_seconds, calls_per_step):
-    """Longest chain of (inherent wait + one round trip per call) over the operations' deps."""
+def critical_path(ops, latency_s, waits, calls_per_step):
+    """Longest chain of (inherent wait + one round trip per call) over the operations' deps.
+    waits: the inherent wait of a create per resource type (seconds)."""
     cost = {}
     for o in ops:
-        wait = ri_seconds if (o["type"] == "AWS::DMS::ReplicationInstance" and o["op"] == "create") else 0.0
+        wait = waits.get(o["type"], 0.0) if o["op"] == "create" else 0.0
         calls = o["steps"] * calls_per_step.get(SERVICE_OF.get(o["type"], "?"), 1.0)
         cost[o["node"]] = wait + calls * latency_s
     memo = {}
@@ -75,7 +76,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dmsprov", default=os.path.join(ROOT, "build", "dmsprov"))
     ap.add_argument("--latency-ms", type=float, default=50.0)
-    ap.add_argument("--ri-seconds", type=float, default=5.0)
+    ap.add_argument("--ri-seconds", type=float, default=5.0,
+                    help="DMS replication instances: seconds until available (AWS: ~10 min)")
+    ap.add_argument("--rds-seconds", type=float, default=5.0,
+                    help="Aurora DB cluster: seconds until available (AWS: ~10 min)")
+    ap.add_argument("--task-seconds", type=float, default=1.0,
+                    help="DMS replication tasks: seconds until ready (AWS: ~1 min)")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="dmsprov-bench-")
     moto_dir = os.path.join(tmp, "moto")
@@ -92,9 +98,13 @@ def main():
                 break
             time.sleep(0.1)
         via = f"http://127.0.0.1:{open(port_file).read().strip()}"
-        http("POST", f"{moto}/moto-api/state-manager/set-transition",
-             {"model_name": "dms::replicationinstance",
-              "transition": {"progression": "time", "seconds": a.ri_seconds}})
+        # Slow resources in AWS's proportions (moto's state manager, models registered by the
+        # test extension): replication instances and the Aurora cluster take minutes, tasks
+        # about a minute, everything else is quick.
+        for model, seconds in (("dms::replicationinstance", a.ri_seconds), ("rds::dbcluster", a.rds_seconds),
+                               ("dms::replicationtask", a.task_seconds)):
+            http("POST", f"{moto}/moto-api/state-manager/set-transition",
+                 {"model_name": model, "transition": {"progression": "time", "seconds": seconds}})
         env = dict(os.environ, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_REGION="us-east-1",
                    AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null",
                    AWS_SHARED_CREDENTIALS_FILE="/dev/null", NO_COLOR="1")
@@ -138,7 +148,9 @@ def main():
             s = SERVICE_OF.get(o["type"], "?")
             steps[s] = steps.get(s, 0) + o["steps"]
         per_step = {s: max(1.0, run_calls.get(s, 0) / n) for s, n in steps.items() if n}
-        bound = critical_path(ops, a.latency_ms / 1000.0, a.ri_seconds, per_step)
+        bound = critical_path(ops, a.latency_ms / 1000.0,
+                              {"AWS::DMS::ReplicationInstance": a.ri_seconds, "AWS::RDS::DBCluster": a.rds_seconds,
+                               "AWS::DMS::ReplicationTask": a.task_seconds}, per_step)
         makespan = tr["wall_s"]
 
         # 2. the same stack, sequentially, with boto3 through the same proxy
@@ -166,7 +178,8 @@ def main():
         nres = len(st["resources"])
         ntypes = len({r["type"] for r in st["resources"].values()})
         print(f"dmsprov engine benchmark: lab-20.1 ({nres} resources, {ntypes} types), "
-              f"{a.latency_ms:.0f} ms per call, DMS instances available after {a.ri_seconds:.0f} s")
+              f"{a.latency_ms:.0f} ms per call, DMS instances available after {a.ri_seconds:.0f} s, "
+              f"Aurora cluster after {a.rds_seconds:.0f} s, tasks ready after {a.task_seconds:.0f} s")
         print("Apply")
         print(f"  API calls:              {counts['total']} (apply phase {sum(run_calls.values())}, "
               f"its plan {sum(plan_calls.values())})")
