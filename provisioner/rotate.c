@@ -9,7 +9,6 @@
 #include "drivers/resources/password.h"
 #include "provisioner/rotate_aws.h"
 #include "provisioner/rotate_internal.h"
-#include "provisioner/rotate_sql.h"
 
 #define RDS_WAIT_DEFAULT_S 1800
 
@@ -132,21 +131,6 @@ done:
 
 /* ---------------------------------------------------------------- set / test */
 
-/* The database login described by a secret version's JSON (borrowed from doc). */
-static void db_of(const cJSON *doc, dp_rot_db *db, char *port, size_t n)
-{
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "port");
-    if (cJSON_IsNumber(p))
-        snprintf(port, n, "%d", p->valueint);
-    else
-        snprintf(port, n, "%s", json_str(doc, "port") ? json_str(doc, "port") : "5432");
-    db->host = json_str(doc, "host");
-    db->port = port;
-    db->dbname = json_str(doc, "dbname");
-    db->user = json_str(doc, "username");
-    db->connect_timeout = 5;
-}
-
 typedef struct versions {
     cJSON *pending, *current, *previous; /* parsed secret JSON; previous may be NULL */
 } versions;
@@ -210,66 +194,93 @@ static int set_api(dp_rot_run *r, const versions *v, dp_err *e)
     return 0;
 }
 
+/* Says where the login goes when the secret does not hold the host itself. */
+static void print_login(const dp_rot_login *l)
+{
+    if (l->db.host && strcmp(l->from, "the secret"))
+        printf("  login: %s:%s, database %s (host from %s)\n", l->db.host, l->db.port,
+               l->db.dbname ? l->db.dbname : "postgres", l->from);
+}
+
 static int set_sql(dp_rot_run *r, const versions *v, dp_err *e)
 {
-    dp_rot_db db;
-    char port[16];
-    db_of(v->pending, &db, port, sizeof port);
-    if (!db.host) {
-        dp_err_set(e, DP_E_INPUT, "secret %s has no host: --method sql needs host, port, dbname, username",
-                   r->cfg.secret_id);
+    dp_rot_login l;
+    if (dp_rot_login_find(r, v->pending, &l, e))
         return -1;
+    int rc = -1;
+    if (!l.db.host) {
+        dp_err_set(e, DP_E_INPUT,
+                   "--method sql: no database host: the secret %s has none, no DB cluster in the template takes its "
+                   "password from it, and no SSM parameter is marked Metadata {\"dmsprov:login\": \"host\"}",
+                   r->cfg.secret_id);
+        goto done;
     }
+    print_login(&l);
     const char *pending = json_str(v->pending, "password");
     dp_err why;
-    int got = dp_rot_sql_login(&db, pending, &why);
+    int got = dp_rot_sql_login(&l.db, pending, &why);
     if (got == DP_ROT_LOGIN_OK) {
         printf("  set: the pending password already logs in; nothing to change\n");
-        return 0;
+        rc = 0;
+        goto done;
     }
     if (got != DP_ROT_LOGIN_REFUSED) {
         *e = why;
-        return -1;
+        goto done;
     }
     const cJSON *logins[] = {v->current, v->previous};
     const char *names[] = {"AWSCURRENT", "AWSPREVIOUS"};
     for (int i = 0; i < 2; i++) {
         if (!logins[i])
             continue;
-        if (!dp_rot_sql_set_password(&db, json_str(logins[i], "password"), pending, &why)) {
-            printf("  set: ALTER ROLE %s PASSWORD (logged in with %s)\n", db.user, names[i]);
-            return 0;
+        if (!dp_rot_sql_set_password(&l.db, json_str(logins[i], "password"), pending, &why)) {
+            printf("  set: ALTER ROLE %s PASSWORD (logged in with %s)\n", l.db.user, names[i]);
+            rc = 0;
+            goto done;
         }
     }
     *e = why;
     dp_err_prefix(e, "neither AWSCURRENT nor AWSPREVIOUS logs in to change the password");
-    return -1;
+done:
+    dp_rot_login_cleanup(&l);
+    return rc;
 }
 
 static int step_test(dp_rot_run *r, const versions *v, dp_err *e)
 {
-    dp_rot_db db;
-    char port[16];
-    db_of(v->pending, &db, port, sizeof port);
-    if (!db.host) {
-        printf("  test: login test skipped: the secret has no host\n");
-        return 0;
-    }
+    dp_rot_login l;
     dp_err why;
     dp_err_clear(&why);
-    db.connect_timeout = r->o->method == DP_ROT_API ? 3 : 5;
-    int got = dp_rot_sql_login(&db, json_str(v->pending, "password"), &why);
+    if (dp_rot_login_find(r, v->pending, &l, &why)) {
+        if (r->o->method == DP_ROT_API) { /* the database was changed through the API: no login needed */
+            printf("  test: login test skipped: %s\n", why.message);
+            return 0;
+        }
+        *e = why;
+        return -1;
+    }
+    int rc = 0;
+    if (!l.db.host) {
+        printf("  test: login test skipped: the secret has no host, no DB cluster takes its password from it and no "
+               "SSM parameter is marked dmsprov:login host\n");
+        goto done;
+    }
+    if (r->o->method == DP_ROT_API) /* set_sql printed it already */
+        print_login(&l);
+    l.db.connect_timeout = r->o->method == DP_ROT_API ? 3 : 5;
+    int got = dp_rot_sql_login(&l.db, json_str(v->pending, "password"), &why);
     if (got == DP_ROT_LOGIN_OK) {
         printf("  test: login with the pending password succeeded (SELECT 1)\n");
-        return 0;
+    } else if (got == DP_ROT_LOGIN_UNREACHABLE && r->o->method == DP_ROT_API) {
+        printf("  test: login test skipped: database %s:%s not reachable (%s)\n", l.db.host, l.db.port, why.message);
+    } else {
+        *e = why;
+        dp_err_prefix(e, "the pending password does not log in (AWSCURRENT unchanged; run rotate again)");
+        rc = -1;
     }
-    if (got == DP_ROT_LOGIN_UNREACHABLE && r->o->method == DP_ROT_API) {
-        printf("  test: login test skipped: database %s:%s not reachable (%s)\n", db.host, port, why.message);
-        return 0;
-    }
-    *e = why;
-    dp_err_prefix(e, "the pending password does not log in (AWSCURRENT unchanged; run rotate again)");
-    return -1;
+done:
+    dp_rot_login_cleanup(&l);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- the steps in order */

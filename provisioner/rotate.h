@@ -27,10 +27,24 @@ typedef struct dp_rot_target {
     char *logical_id;
     char *name;   /* the physical name the template gives (Name, DBClusterIdentifier,
                    * EndpointIdentifier), or NULL; the state's physical id wins */
-    /* SSM / ENDPOINT: the property's text with each reference to the secret written as
-     * DP_ROT_SECRET_MARK, e.g. "{{resolve:secretsmanager:\x01secret\x01:SecretString:password}}". */
+    /* CLUSTER / SSM / ENDPOINT: the property's text with each reference to the secret written
+     * as DP_ROT_SECRET_MARK, e.g. "{{resolve:secretsmanager:\x01secret\x01:SecretString:password}}". */
     char *render;
+    /* The property render comes from ("MasterUserPassword", "Value", "Password"; a static
+     * string): its keyed hash in the state (secret_hashes) is renewed on finish. NULL when
+     * render is not the template's value (an SSM copy marked dmsprov:password-of). */
+    const char *prop;
 } dp_rot_target;
+
+/* Where the database's login coordinates may be read when the secret lacks them: an
+ * AWS::SSM::Parameter with Metadata {"dmsprov:login": "host"|"port"|"dbname"}. */
+typedef enum dp_rot_login_field { DP_ROT_LOGIN_HOST, DP_ROT_LOGIN_PORT, DP_ROT_LOGIN_DBNAME } dp_rot_login_field;
+
+typedef struct dp_rot_login_param {
+    dp_rot_login_field field;
+    char *logical_id;
+    char *name; /* the template's literal Name, or NULL (the state's physical id wins) */
+} dp_rot_login_param;
 
 typedef struct dp_rot_config {
     char *schedule_id;       /* the RotationSchedule's logical id */
@@ -45,6 +59,8 @@ typedef struct dp_rot_config {
     bool require_each;       /* RequireEachIncludedType (default true) */
     dp_rot_target *targets;
     size_t ntargets;
+    dp_rot_login_param *login; /* SSM parameters marked dmsprov:login */
+    size_t nlogin;
 } dp_rot_config;
 
 /* Reads the template at path (raw structure: it needs to see where values come from) and

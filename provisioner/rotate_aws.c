@@ -196,7 +196,57 @@ int dp_rot_rds_wait(dp_client *c, const char *cluster, long timeout_s, dp_err *e
     }
 }
 
+int dp_rot_rds_endpoint(dp_client *c, const char *cluster, char **host, char **port, char **dbname, dp_err *e)
+{
+    *host = *port = *dbname = NULL;
+    dp_params p;
+    dp_params_init(&p, "DescribeDBClusters", dp_svc_rds.api_version);
+    dp_params_add(&p, "DBClusterIdentifier", cluster);
+    xmlDocPtr doc = NULL;
+    int rc = dp_query_call(c, &dp_svc_rds, "DescribeDBClusters", &p, &doc, e);
+    dp_params_cleanup(&p);
+    if (rc)
+        return -1;
+    xmlNodePtr cl = dp_xml_path(dp_xml_result(doc, "DescribeDBClusters"), "DBClusters/DBCluster");
+    if (cl) {
+        *host = dp_xml_text(cl, "Endpoint");
+        *port = dp_xml_text(cl, "Port");
+        *dbname = dp_xml_text(cl, "DatabaseName");
+    }
+    xmlFreeDoc(doc);
+    if (!*host || !**host) {
+        free(*host);
+        free(*port);
+        free(*dbname);
+        *host = *port = *dbname = NULL;
+        dp_err_set(e, DP_E_NOT_FOUND, cl ? "DB cluster %s has no endpoint yet" : "DB cluster %s not found", cluster);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- SSM */
+
+int dp_rot_ssm_get(dp_client *c, const char *name, char **value, dp_err *e)
+{
+    *value = NULL;
+    cJSON *in = cJSON_CreateObject(), *out = NULL;
+    cJSON_AddStringToObject(in, "Name", name);
+    cJSON_AddBoolToObject(in, "WithDecryption", 1);
+    if (json_op(c, &dp_svc_ssm, "GetParameter", in, &out, e)) {
+        dp_err_prefix(e, "SSM parameter %s", name);
+        return -1;
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(out, "Parameter"), "Value");
+    if (cJSON_IsString(v))
+        *value = strdup(v->valuestring);
+    cJSON_Delete(out);
+    if (!*value) {
+        dp_err_set(e, DP_E_PARSE, "SSM parameter %s: no value", name);
+        return -1;
+    }
+    return 0;
+}
 
 int dp_rot_ssm_put(dp_client *c, const char *name, const char *value, bool *changed, dp_err *e)
 {

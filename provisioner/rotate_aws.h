@@ -35,8 +35,13 @@ int dp_rot_rds_set_password(dp_client *c, const char *cluster, const char *passw
 /* Waits until the cluster is "available" with no PendingModifiedValues (DP_E_NETWORK-free
  * timeout: kind DP_E_CONFLICT "still <status> after N s"). */
 int dp_rot_rds_wait(dp_client *c, const char *cluster, long timeout_s, dp_err *e);
+/* The cluster's writer endpoint: *host (Endpoint), *port (Port, may be NULL) and *dbname
+ * (DatabaseName, may be NULL); DP_E_NOT_FOUND when the cluster or its endpoint is missing. */
+int dp_rot_rds_endpoint(dp_client *c, const char *cluster, char **host, char **port, char **dbname, dp_err *e);
 
 /* ---- SSM ---- */
+/* GetParameter (WithDecryption): *value owned. */
+int dp_rot_ssm_get(dp_client *c, const char *name, char **value, dp_err *e);
 /* PutParameter Overwrite with the parameter's own type, unless it already holds value
  * (*changed says which). */
 int dp_rot_ssm_put(dp_client *c, const char *name, const char *value, bool *changed, dp_err *e);

@@ -1,6 +1,7 @@
 /* rotate_finish.c - the finish step: AWSCURRENT moves to the new version, then every
  * dependent the template declares gets the new value (SSM copies, DMS endpoint passwords with
- * their running tasks paused and resumed). Each part is idempotent, so a re-run completes it. */
+ * their running tasks paused and resumed), and the state's hashes of those values are renewed.
+ * Each part is idempotent, so a re-run completes it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,12 +145,15 @@ int dp_rot_finish(dp_rot_run *r, dp_err *e)
     if (dp_rot_sm_get(r->c, r->secret, r->token, "AWSCURRENT", &secret_string, e))
         return -1;
     int rc = update_dependents(r, secret_string, e);
-    dp_secret_free(secret_string);
-    if (rc || resume_paused(r, e))
-        return -1;
+    if (!rc)
+        rc = resume_paused(r, e);
     char now[32];
     dp_rot_format_time(time(NULL), now, sizeof now);
-    if (dp_rot_sm_tag(r->c, r->secret, "dmsprov:last-rotated", now, e))
-        return -1;
-    return 0;
+    if (!rc)
+        rc = dp_rot_sm_tag(r->c, r->secret, "dmsprov:last-rotated", now, e);
+    /* in memory only: the state write that marks the rotation complete carries them */
+    if (!rc)
+        rc = dp_rot_update_hashes(r, secret_string, e);
+    dp_secret_free(secret_string);
+    return rc ? -1 : 0;
 }

@@ -142,7 +142,7 @@ static bool names_secret(const dp_node *n, const secret_ref *s)
 }
 
 static int add_target(dp_rot_config *c, dp_rot_kind kind, const char *logical_id, const char *name, char *render,
-                      dp_err *e)
+                      const char *prop, dp_err *e)
 {
     dp_rot_target *v = realloc(c->targets, (c->ntargets + 1) * sizeof *v);
     if (!v) {
@@ -156,6 +156,7 @@ static int add_target(dp_rot_config *c, dp_rot_kind kind, const char *logical_id
     t->logical_id = strdup(logical_id);
     t->name = dup_or_null(name);
     t->render = render;
+    t->prop = prop;
     return 0;
 }
 
@@ -264,30 +265,36 @@ static int find_dependents(const dp_node *resources, const secret_ref *s, dp_rot
         if (!strcmp(type, "AWS::RDS::DBCluster")) {
             const dp_node *pw = dp_node_get(props, "MasterUserPassword");
             char *r = pw ? render_owned(pw, s) : NULL;
-            bool yes = refers_to_secret(r);
-            free(r);
-            if (yes && add_target(c, DP_ROT_CLUSTER, lid, scalar(dp_node_get(props, "DBClusterIdentifier")), NULL, e))
-                return -1;
-        } else if (!strcmp(type, "AWS::SSM::Parameter")) {
-            const dp_node *v = dp_node_get(props, "Value");
-            const char *marked = scalar(dp_node_get(dp_node_get(res, "Metadata"), "dmsprov:password-of"));
-            char *r = NULL;
-            if (marked && !strcmp(marked, s->logical_id))
-                r = strdup(RESOLVE_SM DP_ROT_SECRET_MARK ":SecretString:password}}");
-            else if (v)
-                r = render_owned(v, s);
             if (!refers_to_secret(r)) {
                 free(r);
                 continue;
             }
-            if (add_target(c, DP_ROT_SSM, lid, scalar(dp_node_get(props, "Name")), r, e))
+            if (add_target(c, DP_ROT_CLUSTER, lid, scalar(dp_node_get(props, "DBClusterIdentifier")), r,
+                           "MasterUserPassword", e))
+                return -1;
+        } else if (!strcmp(type, "AWS::SSM::Parameter")) {
+            const dp_node *v = dp_node_get(props, "Value");
+            const char *marked = scalar(dp_node_get(dp_node_get(res, "Metadata"), "dmsprov:password-of"));
+            char *r = v ? render_owned(v, s) : NULL;
+            const char *prop = "Value";
+            if (marked && !strcmp(marked, s->logical_id) && (!refers_to_secret(r) || strchr(r, UNKNOWN_MARK[0]))) {
+                /* the template's Value is something else: the copy is not what it resolves to */
+                free(r);
+                r = strdup(RESOLVE_SM DP_ROT_SECRET_MARK ":SecretString:password}}");
+                prop = NULL;
+            }
+            if (!refers_to_secret(r)) {
+                free(r);
+                continue;
+            }
+            if (add_target(c, DP_ROT_SSM, lid, scalar(dp_node_get(props, "Name")), r, prop, e))
                 return -1;
         } else if (!strcmp(type, "AWS::DMS::Endpoint")) {
             const dp_node *pw = dp_node_get(props, "Password");
             char *r = pw ? render_owned(pw, s) : NULL;
             const char *name = scalar(dp_node_get(props, "EndpointIdentifier"));
             if (refers_to_secret(r)) {
-                if (add_target(c, DP_ROT_ENDPOINT, lid, name, r, e))
+                if (add_target(c, DP_ROT_ENDPOINT, lid, name, r, "Password", e))
                     return -1;
                 continue;
             }
@@ -297,11 +304,58 @@ static int find_dependents(const dp_node *resources, const secret_ref *s, dp_rot
                                          ? dp_node_get(props->pairs[k].value, "SecretsManagerSecretId")
                                          : NULL;
                 if (sid && names_secret(sid, s)) {
-                    if (add_target(c, DP_ROT_ENDPOINT_SM, lid, name, NULL, e))
+                    if (add_target(c, DP_ROT_ENDPOINT_SM, lid, name, NULL, NULL, e))
                         return -1;
                     break;
                 }
             }
+        }
+    }
+    return 0;
+}
+
+/* SSM parameters marked Metadata {"dmsprov:login": "host"|"port"|"dbname"}: where the login
+ * test and the sql method find the database when the secret does not say. */
+static int find_login_params(const dp_node *resources, dp_rot_config *c, dp_err *e)
+{
+    static const char *const fields[] = {"host", "port", "dbname"};
+    for (size_t i = 0; i < resources->n; i++) {
+        const char *lid = resources->pairs[i].key;
+        const dp_node *res = resources->pairs[i].value;
+        const dp_node *mark = dp_node_get(dp_node_get(res, "Metadata"), "dmsprov:login");
+        if (!mark)
+            continue;
+        const char *type = scalar(dp_node_get(res, "Type"));
+        const char *what = scalar(mark);
+        int f = -1;
+        for (int k = 0; what && k < 3; k++)
+            if (!strcmp(what, fields[k]))
+                f = k;
+        if (!type || strcmp(type, "AWS::SSM::Parameter") || f < 0) {
+            dp_err_set(e, DP_E_INPUT,
+                       "%s: Metadata dmsprov:login must be \"host\", \"port\" or \"dbname\" on an AWS::SSM::Parameter",
+                       lid);
+            return -1;
+        }
+        for (size_t k = 0; k < c->nlogin; k++)
+            if ((int)c->login[k].field == f) {
+                dp_err_set(e, DP_E_INPUT, "%s and %s are both marked dmsprov:login %s", c->login[k].logical_id, lid,
+                           fields[f]);
+                return -1;
+            }
+        dp_rot_login_param *v = realloc(c->login, (c->nlogin + 1) * sizeof *v);
+        if (!v) {
+            dp_err_set(e, DP_E_NOMEM, "out of memory");
+            return -1;
+        }
+        c->login = v;
+        dp_rot_login_param *p = &v[c->nlogin++];
+        p->field = (dp_rot_login_field)f;
+        p->logical_id = strdup(lid);
+        p->name = dup_or_null(scalar(dp_node_get(props_of(res), "Name")));
+        if (!p->logical_id) {
+            dp_err_set(e, DP_E_NOMEM, "out of memory");
+            return -1;
         }
     }
     return 0;
@@ -360,7 +414,8 @@ static int load_doc(const dp_doc *doc, const char *want_secret, dp_rot_config *c
     }
     secret_ref s = {c->secret_id, c->secret_name};
     if (load_schedule(sched, props_of(dp_node_get(resources, sched)), c, e) ||
-        load_password_rules(props_of(sres), c, e) || find_dependents(resources, &s, c, e))
+        load_password_rules(props_of(sres), c, e) || find_dependents(resources, &s, c, e) ||
+        find_login_params(resources, c, e))
         return -1;
     return 0;
 }
@@ -396,6 +451,11 @@ void dp_rot_config_cleanup(dp_rot_config *c)
         free(c->targets[i].render);
     }
     free(c->targets);
+    for (size_t i = 0; i < c->nlogin; i++) {
+        free(c->login[i].logical_id);
+        free(c->login[i].name);
+    }
+    free(c->login);
     free(c->schedule_id);
     free(c->secret_id);
     free(c->secret_name);

@@ -2,7 +2,8 @@
 minimal dmsprov state for them (until `dmsprov apply` can create the stack itself).
 
 usage: setup.py ENDPOINT UNIQ STATE_DIR STACK DB_HOST DB_PORT PASSWORD_FILE [--task]
-Creates: secret UNIQ/db-master (JSON username/password/host/port/dbname), Aurora cluster
+Creates: secret UNIQ/db-master (JSON username/password/host/port/dbname; DB_HOST "-": no host
+key, as in a template whose cluster takes its password from the secret), Aurora cluster
 UNIQ-db, SSM parameter /UNIQ/db/password (a copy), DMS endpoints UNIQ-source (Password) and
 UNIQ-reader (SecretsManagerSecretId); with --task a replication instance and a running task
 from UNIQ-source to UNIQ-reader. Prints the state's resources as JSON.
@@ -24,9 +25,10 @@ def main():
         return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
 
     sm, rds, ssm, dms = c("secretsmanager"), c("rds"), c("ssm"), c("dms")
-    secret = sm.create_secret(Name=f"{uniq}/db-master", SecretString=json.dumps({
-        "username": "labadmin", "password": password, "host": host, "port": int(port),
-        "dbname": "postgres"}))
+    doc = {"username": "labadmin", "password": password, "host": host, "port": int(port), "dbname": "postgres"}
+    if host == "-":
+        del doc["host"]
+    secret = sm.create_secret(Name=f"{uniq}/db-master", SecretString=json.dumps(doc))
     rds.create_db_cluster(DBClusterIdentifier=f"{uniq}-db", Engine="aurora-postgresql",
                           MasterUsername="labadmin", MasterUserPassword=password)
     for _ in range(50):  # the extension shows "creating" first

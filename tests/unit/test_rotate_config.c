@@ -47,16 +47,24 @@ int main(void)
     CHECK_INT(c.ntargets, 4);
     const dp_rot_target *t = target(&c, "DbCluster");
     CHECK(t && t->kind == DP_ROT_CLUSTER && t->name && !strcmp(t->name, "rotate-test-db"));
-    t = target(&c, "PasswordCopy");
-    CHECK(t && t->kind == DP_ROT_SSM);
     char *v = NULL;
+    /* the cluster's value is recomputed too: its state hash is renewed on finish */
+    CHECK(t && t->prop && !strcmp(t->prop, "MasterUserPassword"));
+    CHECK_INT(t && t->render ? dp_rot_render_value(t->render, SECRET_JSON, &v, &e) : -1, 0);
+    CHECK_STR(v, "N3w-pass");
+    free(v);
+    v = NULL;
+    CHECK_INT(c.nlogin, 0);
+    t = target(&c, "PasswordCopy");
+    CHECK(t && t->kind == DP_ROT_SSM && t->prop && !strcmp(t->prop, "Value"));
     CHECK_INT(t ? dp_rot_render_value(t->render, SECRET_JSON, &v, &e) : -1, 0);
     CHECK_STR(v, "N3w-pass");
     free(v);
     t = target(&c, "SourceEndpoint");
     CHECK(t && t->kind == DP_ROT_ENDPOINT && !strcmp(t->name, "rotate-test-source"));
+    CHECK(t && t->prop && !strcmp(t->prop, "Password"));
     t = target(&c, "SecretEndpoint");
-    CHECK(t && t->kind == DP_ROT_ENDPOINT_SM && t->render == NULL);
+    CHECK(t && t->kind == DP_ROT_ENDPOINT_SM && t->render == NULL && t->prop == NULL);
     dp_rot_config_cleanup(&c);
 
     /* --secret picks one of several schedules; literal names, Join, marked copies, whole string */
@@ -102,6 +110,10 @@ int main(void)
     CHECK_INT(t ? dp_rot_render_value(t->render, SECRET_JSON, &v, &e) : -1, 0);
     CHECK_STR(v, "N3w-pass");
     free(v);
+    /* its template Value is something else: no state hash to renew */
+    CHECK(t && t->prop == NULL);
+    t = target(&c, "Joined");
+    CHECK(t && t->prop && !strcmp(t->prop, "Value"));
     t = target(&c, "Computed");
     CHECK(t && dp_rot_render_value(t->render, SECRET_JSON, &v, &e) != 0);
     CHECK(strstr(e.message, "computed from other template values") != NULL);
@@ -139,6 +151,46 @@ int main(void)
     const char *none = write_tpl("none", "Resources:\n  S:\n    Type: AWS::SecretsManager::Secret\n");
     CHECK(dp_rot_config_load(none, NULL, &c, &e) != 0);
     CHECK(strstr(e.message, "no AWS::SecretsManager::RotationSchedule") != NULL);
+    /* SSM parameters marked dmsprov:login: where to log in when the secret has no host */
+    const char *login = write_tpl("login",
+        "Resources:\n  S:\n    Type: AWS::SecretsManager::Secret\n"
+        "  R:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref S\n"
+        "      HostedRotationLambda: {RotationType: PostgreSQLSingleUser}\n"
+        "      RotationRules: {AutomaticallyAfterDays: 7}\n"
+        "  H:\n    Type: AWS::SSM::Parameter\n    Metadata: {'dmsprov:login': host}\n"
+        "    Properties: {Name: /lab/host, Type: String, Value: db.example}\n"
+        "  D:\n    Type: AWS::SSM::Parameter\n    Metadata: {'dmsprov:login': dbname}\n"
+        "    Properties: {Type: String, Value: labdb}\n");
+    CHECK_INT(dp_rot_config_load(login, NULL, &c, &e), 0);
+    CHECK_INT(c.nlogin, 2);
+    CHECK(c.nlogin == 2 && c.login[0].field == DP_ROT_LOGIN_HOST && !strcmp(c.login[0].logical_id, "H") &&
+          c.login[0].name && !strcmp(c.login[0].name, "/lab/host"));
+    CHECK(c.nlogin == 2 && c.login[1].field == DP_ROT_LOGIN_DBNAME && c.login[1].name == NULL);
+    CHECK_INT(c.ntargets, 0);
+    dp_rot_config_cleanup(&c);
+    const char *badlogin = write_tpl("badlogin",
+        "Resources:\n  S:\n    Type: AWS::SecretsManager::Secret\n"
+        "  R:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref S\n"
+        "      HostedRotationLambda: {RotationType: PostgreSQLSingleUser}\n"
+        "      RotationRules: {AutomaticallyAfterDays: 7}\n"
+        "  H:\n    Type: AWS::SSM::Parameter\n    Metadata: {'dmsprov:login': hostname}\n"
+        "    Properties: {Type: String, Value: db.example}\n");
+    CHECK(dp_rot_config_load(badlogin, NULL, &c, &e) != 0);
+    CHECK(strstr(e.message, "dmsprov:login must be") != NULL);
+    const char *twice = write_tpl("twice",
+        "Resources:\n  S:\n    Type: AWS::SecretsManager::Secret\n"
+        "  R:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref S\n"
+        "      HostedRotationLambda: {RotationType: PostgreSQLSingleUser}\n"
+        "      RotationRules: {AutomaticallyAfterDays: 7}\n"
+        "  H:\n    Type: AWS::SSM::Parameter\n    Metadata: {'dmsprov:login': port}\n"
+        "    Properties: {Type: String, Value: '5432'}\n"
+        "  I:\n    Type: AWS::SSM::Parameter\n    Metadata: {'dmsprov:login': port}\n"
+        "    Properties: {Type: String, Value: '5433'}\n");
+    CHECK(dp_rot_config_load(twice, NULL, &c, &e) != 0);
+    CHECK(strstr(e.message, "both marked dmsprov:login port") != NULL);
+    remove(login);
+    remove(badlogin);
+    remove(twice);
     remove(two);
     remove(lambda);
     remove(mysql);
