@@ -170,7 +170,12 @@ static void record_resource(apply_run *r, const dp_action *a, anode *nd, const c
         cJSON_AddItemToObject(ent, "secret_hashes", hashes);
     }
     const cJSON *attrs = model ? cJSON_GetObjectItemCaseSensitive(model, "Attributes") : NULL;
-    cJSON_AddItemToObject(ent, "attributes", attrs ? cJSON_Duplicate(attrs, true) : cJSON_CreateObject());
+    cJSON *kept = attrs ? cJSON_Duplicate(attrs, true) : cJSON_CreateObject();
+    /* An attribute that mirrors a secret property (an SSM copy's Value) is a secret too: the
+     * state keeps only the property's keyed hash. */
+    const cJSON *h;
+    cJSON_ArrayForEach(h, hashes) cJSON_DeleteItemFromObjectCaseSensitive(kept, h->string);
+    cJSON_AddItemToObject(ent, "attributes", kept);
     if (a->client_token)
         cJSON_AddStringToObject(ent, "client_token", a->client_token);
     cJSON_AddStringToObject(ent, "status", status);
