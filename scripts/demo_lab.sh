@@ -5,4 +5,4 @@
 set -euo pipefail
 here=$1
 export DMSPROV="$here/build/dmsprov"
-"$here/examples/run-on-moto.sh" lab-20.1
+"$here/examples/run-on-moto.sh" --rotate lab-20.1
