@@ -68,7 +68,10 @@ int dp_cli_usage_fail(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     fputs("dmsprov: usage error: ", stderr);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see 'dmsprov %s --help')\n", cmd ? cmd : "");
+    if (cmd && *cmd)
+        fprintf(stderr, " (see 'dmsprov %s --help')\n", cmd);
+    else
+        fputs(" (see 'dmsprov --help')\n", stderr);
     va_end(ap);
     return DP_EXIT_USAGE;
 }
@@ -152,7 +155,7 @@ int dp_cli_main(int argc, char **argv)
         if (!strcmp(rest[0], commands[k].name))
             cmd = &commands[k];
     if (!cmd) {
-        rc = dp_cli_usage_fail("--help", "unknown command \"%s\"", rest[0]);
+        rc = dp_cli_usage_fail(NULL, "unknown command \"%s\"", rest[0]);
         free(rest);
         return rc;
     }
