@@ -1,6 +1,7 @@
 /* buf.c - a growable byte buffer with a size cap. */
 #include "drivers/base/buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +29,14 @@ void dp_buf_reset(dp_buf *b)
 
 static int grow(dp_buf *b, size_t extra)
 {
-    if (extra > b->max || b->len > b->max - extra)
+    if (extra > b->max || b->len > b->max - extra || b->len + extra == SIZE_MAX) /* +1 for the NUL */
         return -1;
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return 0;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
-        cap *= 2;
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2; /* a caller-set max near SIZE_MAX must not wrap */
     char *p = realloc(b->data, cap);
     if (!p)
         return -1;

@@ -2,6 +2,7 @@
 #include "drivers/base/err.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,30 @@ void dp_err_prefix(dp_err *e, const char *fmt, ...)
     e->message[n + 2 + ol] = '\0';
 }
 
+void dp_err_scrub(dp_err *e, const char *secret)
+{
+    if (!e || !secret || !*secret)
+        return;
+    size_t sl = strlen(secret);
+    char out[sizeof e->message];
+    size_t o = 0;
+    const char *p = e->message;
+    /* A full message may have been cut inside the secret: its tail then matches a prefix. */
+    bool full = strlen(e->message) == sizeof e->message - 1;
+    while (*p && o + 1 < sizeof out) {
+        size_t rest = strlen(p);
+        if (!strncmp(p, secret, rest < sl ? rest : sl) && (rest >= sl || full)) {
+            for (const char *r = "***"; *r && o + 1 < sizeof out; r++)
+                out[o++] = *r;
+            p += rest < sl ? rest : sl;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    memcpy(e->message, out, o + 1);
+}
+
 void dp_err_format(const dp_err *e, char *out, size_t n)
 {
     size_t used = 0;
@@ -79,4 +104,11 @@ const char *dp_err_kind_name(enum dp_err_kind kind)
     if ((unsigned)kind < sizeof names / sizeof names[0])
         return names[kind];
     return "error";
+}
+
+const char *dp_strerror(int err, char *buf, size_t n)
+{
+    if (n && strerror_r(err, buf, n)) /* XSI strerror_r (see the build's feature macros) */
+        snprintf(buf, n, "error %d", err);
+    return buf;
 }

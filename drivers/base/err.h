@@ -38,8 +38,14 @@ void dp_err_set(dp_err *e, enum dp_err_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Prefixes the message with context ("creating bucket X: "). e may be NULL. */
 void dp_err_prefix(dp_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Replaces every occurrence of secret in the message with "***", for errors that may echo a
+ * value we sent (validation messages). No-op when e or secret is NULL or secret is empty. */
+void dp_err_scrub(dp_err *e, const char *secret);
 /* One line: "dms DescribeEndpoints: ResourceNotFoundFault: message (HTTP 400, request id …)". */
 void dp_err_format(const dp_err *e, char *out, size_t n);
 const char *dp_err_kind_name(enum dp_err_kind kind);
+/* strerror() for threads: the text of errno value err in the caller's buf (n bytes), which
+ * is returned ("error N" when unknown). */
+const char *dp_strerror(int err, char *buf, size_t n);
 
 #endif

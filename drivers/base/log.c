@@ -41,12 +41,24 @@ void dp_warn(const char *fmt, ...)
 /* Names whose values are secrets wherever they appear (headers, form fields, JSON, XML). */
 static const char *const secret_names[] = {
     "authorization", "x-amz-security-token", "x-amz-signature", "x-aws-ec2-metadata-token",
-    "password", "masteruserpassword", "secretstring", "secretbinary", "secretaccesskey",
+    "secretstring", "secretbinary", "secretaccesskey",
     "secret_access_key", "aws_secret_access_key", "sessiontoken", "token", "value",
-    "newpassword", "oldpassword", "x-amz-credential-token", "secret"};
+    "x-amz-credential-token", "secret", "securitydbencryption"};
 
 bool dp_log_is_secret_name(const char *name, size_t len)
 {
+    /* A dotted query name ("Settings.member.1.Value") is judged by its last part. */
+    for (size_t i = len; i > 0; i--)
+        if (name[i - 1] == '.') {
+            name += i;
+            len -= i;
+            break;
+        }
+    /* Any "...Password" (AuthPassword, SaslPassword, NewMasterUserPassword, ...) is secret. */
+    static const char suffix[] = "password";
+    size_t sl = sizeof suffix - 1;
+    if (len >= sl && !strncasecmp(name + len - sl, suffix, sl))
+        return true;
     for (size_t i = 0; i < sizeof secret_names / sizeof secret_names[0]; i++)
         if (strlen(secret_names[i]) == len && !strncasecmp(secret_names[i], name, len))
             return true;
@@ -58,17 +70,20 @@ static bool is_name_char(char c)
     return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.';
 }
 
-/* Copies from text to out, redacting the value that follows a secret name. The value ends at
- * the delimiter matching the syntax the name was found in. */
-void dp_log_redact(const char *text, size_t len, char *out, size_t n)
+typedef void (*value_fn)(void *ctx, const char *value, size_t len);
+
+/* Copies from text to out (when out is not NULL), redacting the value that follows a secret
+ * name, and hands each such value to on_value (when not NULL). The value ends at the
+ * delimiter matching the syntax the name was found in. */
+static void scan(const char *text, size_t len, char *out, size_t n, value_fn on_value, void *ctx)
 {
     size_t o = 0, i = 0;
-    if (!n)
-        return;
-#define PUT(c)            \
-    do {                  \
-        if (o + 1 < n)    \
-            out[o++] = (c); \
+    /* PUT evaluates c exactly once (callers pass text[j++]), whether or not out is set. */
+#define PUT(c)                   \
+    do {                         \
+        char c_ = (c);           \
+        if (out && o + 1 < n)    \
+            out[o++] = c_;       \
     } while (0)
     while (i < len) {
         if (is_name_char(text[i]) && (i == 0 || !is_name_char(text[i - 1]))) {
@@ -85,15 +100,17 @@ void dp_log_redact(const char *text, size_t len, char *out, size_t n)
             size_t j = i;
             if (j < len && text[j] == '"' ) { /* JSON: "Name": "value" */
                 PUT(text[j++]);
-                while (j < len && (text[j] == ' ' || text[j] == ':'))
+                while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == ':'))
                     PUT(text[j++]);
                 if (j < len && text[j] == '"') {
                     PUT(text[j++]);
                     end = '"';
                 }
-            } else if (j < len && text[j] == ':') { /* header: Name: value */
+            } else if (j + 1 < len && text[j] == ':' && (text[j + 1] == ' ' || text[j + 1] == '\t') &&
+                       (s == 0 || text[s - 1] == ' ' || text[s - 1] == '\n')) {
+                /* header: Name: value (not an ARN part such as ":secret:name") */
                 PUT(text[j++]);
-                while (j < len && text[j] == ' ')
+                while (j < len && (text[j] == ' ' || text[j] == '\t'))
                     PUT(text[j++]);
                 end = '\n';
             } else if (j < len && text[j] == '=') { /* form: Name=value */
@@ -107,12 +124,15 @@ void dp_log_redact(const char *text, size_t len, char *out, size_t n)
             if (!end)
                 continue;
             bool any = false;
+            size_t vs = i;
             while (i < len && text[i] != end && !(end == '&' && (text[i] == ' ' || text[i] == '\n'))) {
                 if (end == '"' && text[i] == '\\' && i + 1 < len)
                     i++;
                 i++;
                 any = true;
             }
+            if (any && on_value)
+                on_value(ctx, text + vs, i - vs);
             if (any) {
                 PUT('*');
                 PUT('*');
@@ -123,6 +143,72 @@ void dp_log_redact(const char *text, size_t len, char *out, size_t n)
         PUT(text[i]);
         i++;
     }
-    out[o] = '\0';
+    if (out)
+        out[o] = '\0';
 #undef PUT
+}
+
+void dp_log_redact(const char *text, size_t len, char *out, size_t n)
+{
+    if (n)
+        scan(text, len, out, n, NULL, NULL);
+}
+
+/* Replaces every occurrence of [v, v + vl) in the NUL-terminated text with "***" in place
+ * ("***" is never longer than the values scrubbed: they have at least ECHO_MIN bytes). */
+#define ECHO_MIN 4
+static void scrub_literal(char *text, const char *v, size_t vl)
+{
+    if (vl < ECHO_MIN || memchr(v, '\0', vl)) /* a value with a NUL cannot be in a C string */
+        return;
+    char *r = text, *w = text, *end = text + strlen(text);
+    while (*r) {
+        if ((size_t)(end - r) >= vl && !memcmp(r, v, vl)) {
+            memcpy(w, "***", 3);
+            w += 3;
+            r += vl;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)tolower((unsigned char)c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Scrubs one sent value as sent and, for form bodies, percent-decoded (how an XML answer
+ * would quote it). */
+static void scrub_echo(void *ctx, const char *v, size_t vl)
+{
+    char *text = ctx;
+    scrub_literal(text, v, vl);
+    char dec[1024];
+    size_t d = 0;
+    bool changed = false;
+    for (size_t k = 0; k < vl && d + 1 < sizeof dec; k++) {
+        if (v[k] == '%' && k + 2 < vl && hexval(v[k + 1]) >= 0 && hexval(v[k + 2]) >= 0) {
+            dec[d++] = (char)(hexval(v[k + 1]) * 16 + hexval(v[k + 2]));
+            k += 2;
+            changed = true;
+        } else if (v[k] == '+') {
+            dec[d++] = ' ';
+            changed = true;
+        } else {
+            dec[d++] = v[k];
+        }
+    }
+    if (changed)
+        scrub_literal(text, dec, d);
+}
+
+void dp_log_scrub_echo(const char *sent, size_t sent_len, char *text)
+{
+    if (sent && text)
+        scan(sent, sent_len, NULL, 0, scrub_echo, text);
 }

@@ -21,7 +21,6 @@
 struct dp_client {
     dp_config *config;        /* owned */
     char *profile;            /* owned: the profile name in use */
-    char *profile_flag;       /* owned or NULL: --profile as given */
     char *region;             /* owned, validated */
     char *endpoint_flag;      /* owned or NULL */
     dp_creds_chain *chain;    /* owned */
@@ -85,7 +84,6 @@ dp_client *dp_client_new(const dp_client_options *opts, dp_err *e)
         goto fail;
     const char *profile = dp_config_profile_name(opts->profile);
     c->profile = strdup(profile);
-    c->profile_flag = dup_or_null(opts->profile);
     if (opts->profile && !dp_config_has_profile(c->config, opts->profile)) {
         dp_err_set(e, DP_E_CONFIG, "profile \"%s\" (from --profile) is not defined in %s or %s", opts->profile,
                    dp_config_credentials_path(c->config), dp_config_file_path(c->config));
@@ -155,7 +153,6 @@ void dp_client_free(dp_client *c)
         dp_http_free(c->pool[i]);
     free(c->pool);
     free(c->profile);
-    free(c->profile_flag);
     free(c->region);
     free(c->endpoint_flag);
     free(c->ca_bundle);

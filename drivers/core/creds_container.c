@@ -83,8 +83,9 @@ static char *auth_token(int *failed, dp_err *e)
     if (file) {
         FILE *fp = fopen(file, "r");
         if (!fp) {
+            char eb[128];
             dp_err_set(e, DP_E_CREDENTIALS, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", file,
-                       strerror(errno));
+                       dp_strerror(errno, eb, sizeof eb));
             *failed = 1;
             return NULL;
         }

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,9 +37,10 @@ static int read_all(int fd, dp_buf *b)
 
 static int spawn_and_read(const char *command, const char *what, dp_buf *out, int *status, dp_err *e)
 {
+    char eb[128];
     int fds[2];
     if (pipe(fds)) {
-        dp_err_set(e, DP_E_IO, "%s: cannot create a pipe: %s", what, strerror(errno));
+        dp_err_set(e, DP_E_IO, "%s: cannot create a pipe: %s", what, dp_strerror(errno, eb, sizeof eb));
         return -1;
     }
     /* Close-on-exec so other threads' children do not inherit the pipe; dup2 onto fd 1 clears it. */
@@ -56,14 +56,14 @@ static int spawn_and_read(const char *command, const char *what, dp_buf *out, in
     close(fds[1]);
     if (rc) {
         close(fds[0]);
-        dp_err_set(e, DP_E_IO, "%s: cannot start /bin/sh: %s", what, strerror(rc));
+        dp_err_set(e, DP_E_IO, "%s: cannot start /bin/sh: %s", what, dp_strerror(rc, eb, sizeof eb));
         return -1;
     }
     int read_rc = read_all(fds[0], out);
     close(fds[0]);
     while (waitpid(pid, status, 0) < 0) {
         if (errno != EINTR) {
-            dp_err_set(e, DP_E_IO, "%s: waitpid: %s", what, strerror(errno));
+            dp_err_set(e, DP_E_IO, "%s: waitpid: %s", what, dp_strerror(errno, eb, sizeof eb));
             return -1;
         }
     }

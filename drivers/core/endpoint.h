@@ -3,7 +3,10 @@
  * Precedence for the endpoint URL, as in the AWS SDKs: --endpoint-url, then
  * AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's services section, the profile's
  * endpoint_url, then the standard endpoint of the partition. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
- * skips the environment and profile (not the flag). */
+ * skips the environment and profile (not the flag).
+ *
+ * Ownership: nothing here allocates. dp_partition_for_region() returns a static entry;
+ * dp_endpoint is a plain value filled in the caller's struct; config strings are borrowed. */
 #ifndef DP_ENDPOINT_H
 #define DP_ENDPOINT_H
 #include <stdbool.h>

@@ -241,8 +241,12 @@ int dp_http_send(dp_http *h, const dp_request *req, dp_response *resp, dp_err *e
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
     if (dp_log_debug_enabled()) {
         dp_debug("< HTTP %ld (%zu bytes)", resp->status, resp->body.len);
-        if (resp->body.len)
-            dp_debug("< %.*s", (int)(resp->body.len > 2000 ? 2000 : resp->body.len), dp_buf_str(&resp->body));
+        if (resp->body.len) {
+            char shown[2001];
+            snprintf(shown, sizeof shown, "%s", dp_buf_str(&resp->body));
+            dp_log_scrub_echo((const char *)req->body, req->body_len, shown);
+            dp_debug("< %s", shown);
+        }
     }
     ret = 0;
 done:
@@ -264,8 +268,10 @@ int dp_http_simple(dp_http *h, const char *method, const char *url, const char *
         goto done;
     }
     const char *host = sep + 3;
-    const char *slash = strchr(host, '/');
     const char *q = strchr(host, '?');
+    const char *slash = strchr(host, '/');
+    if (slash && q && q < slash) /* "http://h?a=/b": the '/' belongs to the query */
+        slash = NULL;
     char scheme[16] = "";
     snprintf(scheme, sizeof scheme, "%.*s", (int)(sep - url), url);
     char *hostpart = strndup(host, slash ? (size_t)(slash - host) : q ? (size_t)(q - host) : strlen(host));

@@ -2,6 +2,7 @@
 #include "drivers/core/query_proto.h"
 
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,14 +43,26 @@ void dp_params_addf(dp_params *p, const char *value, const char *keyfmt, ...)
     dp_params_add(p, key, value);
 }
 
+static void quiet_xml_error(void *ctx, xmlErrorPtr err)
+{
+    (void)ctx;
+    (void)err;
+}
+
 xmlDocPtr dp_xml_parse(const char *body, size_t len, dp_err *e)
 {
     if (!len || len > (size_t)INT32_MAX) {
         dp_err_set(e, DP_E_PARSE, "empty or oversized XML answer");
         return NULL;
     }
+    /* XML_PARSE_NOERROR does not cover encoding and I/O errors: a per-thread no-op handler
+     * keeps a garbled answer from printing libxml2's messages on stderr. */
+    xmlStructuredErrorFunc old_fn = xmlStructuredError;
+    void *old_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(NULL, quiet_xml_error);
     xmlDocPtr doc = xmlReadMemory(body, (int)len, NULL, NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
+    xmlSetStructuredErrorFunc(old_ctx, old_fn);
     /* AWS answers never carry a DTD: refusing one rules out entity tricks altogether. */
     if (!doc || !xmlDocGetRootElement(doc) || doc->intSubset || doc->extSubset) {
         xmlFreeDoc(doc);

@@ -2,7 +2,8 @@
  * retry quota that stops retry storms; plus clock-skew detection.
  *
  * Pure functions (randomness and time are arguments), except the quota, which is a small
- * mutex-protected counter shared by all calls of one client. */
+ * mutex-protected counter shared by all calls of one client.
+ * Ownership: nothing is allocated; a dp_retry_quota owns only its mutex (init/cleanup). */
 #ifndef DP_RETRY_H
 #define DP_RETRY_H
 #include <pthread.h>

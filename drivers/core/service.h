@@ -1,4 +1,5 @@
-/* service.h - what the client core needs to know about each AWS service it talks to. */
+/* service.h - what the client core needs to know about each AWS service it talks to.
+ * Ownership: the dp_svc_* descriptions are static constants; nothing is allocated. */
 #ifndef DP_SERVICE_H
 #define DP_SERVICE_H
 #include <stdbool.h>

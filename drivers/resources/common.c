@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <ctype.h>
+
+#include "drivers/base/log.h"
 
 void dp_progress_init(dp_progress *p) { memset(p, 0, sizeof *p); }
 
@@ -27,11 +30,34 @@ void dp_progress_success(dp_progress *p, cJSON *model)
     p->status = DP_OP_SUCCESS;
 }
 
+/* Scrubs the secret-named string properties of desired from an error message: a service's
+ * validation message may echo a value we sent. Tags and a non-SecureString "Value" are not
+ * secrets (and scrubbing short common words would garble the message). */
+static void scrub_secrets(dp_err *e, const cJSON *obj, int depth)
+{
+    const cJSON *m;
+    if (depth > 8 || !(cJSON_IsObject(obj) || cJSON_IsArray(obj)))
+        return;
+    bool secure = cJSON_IsObject(obj) && dp_prop_str(obj, "Type") && !strcmp(dp_prop_str(obj, "Type"), "SecureString");
+    cJSON_ArrayForEach(m, obj)
+    {
+        if (m->string && !strcmp(m->string, "Tags"))
+            continue;
+        if (cJSON_IsString(m) && m->string && dp_log_is_secret_name(m->string, strlen(m->string)) &&
+            (secure || strcasecmp(m->string, "Value")))
+            dp_err_scrub(e, m->valuestring);
+        else
+            scrub_secrets(e, m, depth + 1);
+    }
+}
+
 void dp_progress_fail(dp_progress *p, const dp_resource_req *r, const char *verb, const dp_err *e)
 {
     p->status = DP_OP_FAILED;
     if (e)
         p->err = *e;
+    if (r)
+        scrub_secrets(&p->err, r->desired, 0);
     if (!p->err.kind)
         p->err.kind = DP_E_INTERNAL;
     if (r && r->logical_id)
@@ -109,12 +135,28 @@ void dp_model_attr(cJSON *model, const char *name, const char *value)
     cJSON_AddStringToObject(a, name, value);
 }
 
-static cJSON *tag(const char *k, const char *v)
+cJSON *dp_tag_new(const char *k, const char *v)
 {
     cJSON *t = cJSON_CreateObject();
-    cJSON_AddStringToObject(t, "Key", k);
-    cJSON_AddStringToObject(t, "Value", v);
+    if (t && (!cJSON_AddStringToObject(t, "Key", k ? k : "") || !cJSON_AddStringToObject(t, "Value", v ? v : ""))) {
+        cJSON_Delete(t);
+        return NULL;
+    }
     return t;
+}
+
+const char *dp_tag_lookup(const cJSON *tags, const char *kf, const char *vf, const char *key)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tags)
+    {
+        const char *k = dp_prop_str(t, kf);
+        if (k && !strcmp(k, key)) {
+            const char *v = dp_prop_str(t, vf);
+            return v ? v : "";
+        }
+    }
+    return NULL;
 }
 
 cJSON *dp_tags_with_ownership(const cJSON *template_tags, const char *stack, const char *logical_id)
@@ -125,10 +167,10 @@ cJSON *dp_tags_with_ownership(const cJSON *template_tags, const char *stack, con
     {
         const char *k = dp_prop_str(t, "Key"), *v = dp_prop_str(t, "Value");
         if (k && strncmp(k, "dmsprov:", 8))
-            cJSON_AddItemToArray(out, tag(k, v ? v : ""));
+            cJSON_AddItemToArray(out, dp_tag_new(k, v ? v : ""));
     }
-    cJSON_AddItemToArray(out, tag(DP_TAG_STACK, stack));
-    cJSON_AddItemToArray(out, tag(DP_TAG_LOGICAL_ID, logical_id));
+    cJSON_AddItemToArray(out, dp_tag_new(DP_TAG_STACK, stack));
+    cJSON_AddItemToArray(out, dp_tag_new(DP_TAG_LOGICAL_ID, logical_id));
     return out;
 }
 
@@ -166,8 +208,8 @@ cJSON *dp_tags_template_form(const cJSON *tags, const char *key_field, const cha
     cJSON_ArrayForEach(t, tags)
     {
         const char *k = dp_prop_str(t, key_field), *val = dp_prop_str(t, value_field);
-        if (v && k && strncmp(k, "dmsprov:", 8) && n < cap)
-            v[n++] = tag(k, val ? val : "");
+        if (v && k && strncmp(k, "dmsprov:", 8) && n < cap && (v[n] = dp_tag_new(k, val)))
+            n++;
     }
     if (!n) {
         free(v);

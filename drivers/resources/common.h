@@ -36,6 +36,14 @@ long dp_poll_delay_ms(int polls, double rand01);
 /* Polls so far for this operation (from req->context, 0 on the first call). */
 int dp_poll_count(const dp_resource_req *r);
 
+/* ---- tags ---- */
+/* A new {"Key": k, "Value": v} object (v NULL = ""); owned by the caller, NULL when out of
+ * memory. The one place tag objects are built. */
+cJSON *dp_tag_new(const char *k, const char *v);
+/* The value of tag key in tags ([{kf: key, vf: value}]), "" for a tag without a value; NULL
+ * when absent. Borrowed. */
+const char *dp_tag_lookup(const cJSON *tags, const char *kf, const char *vf, const char *key);
+
 /* ---- ownership tags ---- */
 typedef enum dp_ownership { DP_OWNED, DP_OWNED_BY_OTHER, DP_UNOWNED } dp_ownership;
 /* Template Tags ([{"Key","Value"}], may be NULL) plus the two ownership tags, as a new

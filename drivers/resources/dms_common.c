@@ -5,6 +5,7 @@
 #include "drivers/core/json_proto.h"
 #include "drivers/resources/dms.h"
 #include "drivers/resources/tagging.h"
+#include "drivers/resources/tags_diff.h"
 
 bool dp_dms_not_found(const dp_err *e)
 {
@@ -51,13 +52,9 @@ int dp_dms_tags(dp_client *c, const char *arn, cJSON **tags, dp_err *e)
     const cJSON *t;
     cJSON_ArrayForEach(t, list)
     {
-        const char *k = dp_prop_str(t, "Key"), *v = dp_prop_str(t, "Value");
-        if (!k)
-            continue;
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "Key", k);
-        cJSON_AddStringToObject(o, "Value", v ? v : "");
-        cJSON_AddItemToArray(*tags, o);
+        const char *k = dp_prop_str(t, "Key");
+        if (k)
+            cJSON_AddItemToArray(*tags, dp_tag_new(k, dp_prop_str(t, "Value")));
     }
     cJSON_Delete(list);
     return 0;
@@ -68,21 +65,8 @@ int dp_dms_sync_tags(dp_client *c, const char *arn, const cJSON *want, dp_err *e
     cJSON *have = NULL;
     if (dp_dms_tags(c, arn, &have, e))
         return -1;
-    cJSON *add = cJSON_CreateArray(), *del = cJSON_CreateArray();
-    const cJSON *t;
-    cJSON_ArrayForEach(t, want)
-    {
-        const char *k = dp_prop_str(t, "Key"), *v = dp_prop_str(t, "Value");
-        const char *cur = k ? dp_tag_value(have, k) : NULL;
-        if (k && (!cur || strcmp(cur, v ? v : "")))
-            cJSON_AddItemToArray(add, cJSON_Duplicate(t, 1));
-    }
-    cJSON_ArrayForEach(t, have)
-    {
-        const char *k = dp_prop_str(t, "Key");
-        if (k && !dp_tag_value(want, k))
-            cJSON_AddItemToArray(del, cJSON_CreateString(k));
-    }
+    cJSON *add, *del;
+    dp_tags_diff(want, have, "Key", "Value", &add, &del);
     int rc = 0;
     if (cJSON_GetArraySize(del)) {
         cJSON *in = cJSON_CreateObject(), *out = NULL;

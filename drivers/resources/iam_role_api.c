@@ -9,6 +9,7 @@
 
 #include "drivers/core/query_proto.h"
 #include "drivers/resources/common.h"
+#include "drivers/resources/tags_diff.h"
 
 static void params_for(dp_params *p, const char *op, const char *role)
 {
@@ -62,18 +63,7 @@ char *dp_iam_policy_canonical(const char *urlencoded)
 static int on_tags(void *ctx, xmlNodePtr result, dp_err *e)
 {
     (void)e;
-    cJSON *tags = ctx;
-    for (xmlNodePtr m = dp_xml_path(result, "Tags/member"); m; m = dp_xml_next_same(m)) {
-        char *k = dp_xml_text(m, "Key"), *v = dp_xml_text(m, "Value");
-        if (k) {
-            cJSON *t = cJSON_CreateObject();
-            cJSON_AddStringToObject(t, "Key", k);
-            cJSON_AddStringToObject(t, "Value", v ? v : "");
-            cJSON_AddItemToArray(tags, t);
-        }
-        free(k);
-        free(v);
-    }
+    dp_tags_append_xml(ctx, dp_xml_path(result, "Tags/member"));
     return 0;
 }
 

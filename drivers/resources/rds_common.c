@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "drivers/resources/common.h"
+#include "drivers/resources/tags_diff.h"
 #include "drivers/resources/tagging.h"
 
 void dp_rds_fix_identifier(char *s, size_t max_len)
@@ -214,17 +215,7 @@ cJSON *dp_rds_strings(xmlNodePtr n, const char *list, const char *item, const ch
 cJSON *dp_rds_xml_tags(xmlNodePtr taglist)
 {
     cJSON *out = cJSON_CreateArray();
-    for (xmlNodePtr t = dp_xml_child(taglist, "Tag"); t; t = dp_xml_next_same(t)) {
-        char *k = dp_xml_text(t, "Key"), *v = dp_xml_text(t, "Value");
-        if (k) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "Key", k);
-            cJSON_AddStringToObject(o, "Value", v ? v : "");
-            cJSON_AddItemToArray(out, o);
-        }
-        free(k);
-        free(v);
-    }
+    dp_tags_append_xml(out, dp_xml_child(taglist, "Tag"));
     return out;
 }
 

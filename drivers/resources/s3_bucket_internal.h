@@ -1,4 +1,5 @@
-/* s3_bucket_internal.h - pieces of the S3 bucket driver shared between its files. */
+/* s3_bucket_internal.h - pieces of the S3 bucket driver shared between its files.
+ * Ownership: arguments are borrowed; nothing is handed to the caller. */
 #ifndef DP_S3_BUCKET_INTERNAL_H
 #define DP_S3_BUCKET_INTERNAL_H
 #include <stdbool.h>

@@ -262,6 +262,8 @@ static void create(const dp_resource_req *r, dp_progress *p)
     cJSON_AddItemToObject(in, "Tags", dp_tags_with_ownership(dp_prop(r->desired, "Tags"), r->stack, r->logical_id));
     int rc = dp_json_call(r->client, &dp_svc_secretsmanager, "CreateSecret", in, &out, &e);
     cJSON_Delete(in); /* note: cJSON does not wipe; the request copy is short-lived */
+    if (rc)
+        dp_err_scrub(&e, value); /* a generated value is not in desired: dp_progress_fail cannot */
     dp_secret_free(value);
     if (rc && !strcmp(e.aws_code, "ResourceExistsException")) {
         /* A lost answer to our own create (or a race): decide by ownership. */

@@ -1,4 +1,7 @@
-/* tagging.h - finding a stack's resources through the Resource Groups Tagging API. */
+/* tagging.h - finding a stack's resources through the Resource Groups Tagging API.
+ *
+ * Ownership: nothing is handed to the caller; the callback's arn and tags are borrowed for
+ * the call only (they belong to the page being walked). */
 #ifndef DP_TAGGING_H
 #define DP_TAGGING_H
 #include <cjson/cJSON.h>

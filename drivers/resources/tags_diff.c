@@ -1,25 +1,12 @@
-/* tags_diff.c - tag differences between the wanted set and a resource's live tags. */
+/* tags_diff.c - tag differences between the wanted set and a resource's live tags, and tag
+ * lists read from maps and XML answers. */
 #include "drivers/resources/tags_diff.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "drivers/core/query_proto.h"
 #include "drivers/resources/common.h"
-
-static const char *value_of(const cJSON *tags, const char *kf, const char *vf, const char *key, int *found)
-{
-    const cJSON *t;
-    cJSON_ArrayForEach(t, tags)
-    {
-        const char *k = dp_prop_str(t, kf);
-        if (k && !strcmp(k, key)) {
-            *found = 1;
-            const char *v = dp_prop_str(t, vf);
-            return v ? v : "";
-        }
-    }
-    *found = 0;
-    return NULL;
-}
 
 void dp_tags_diff(const cJSON *want, const cJSON *live, const char *kf, const char *vf, cJSON **to_set,
                   cJSON **to_remove)
@@ -30,20 +17,14 @@ void dp_tags_diff(const cJSON *want, const cJSON *live, const char *kf, const ch
     cJSON_ArrayForEach(t, want)
     {
         const char *k = dp_prop_str(t, "Key"), *v = dp_prop_str(t, "Value");
-        int found;
-        const char *lv = k ? value_of(live, kf, vf, k, &found) : NULL;
-        if (k && (!found || strcmp(lv, v ? v : ""))) {
-            cJSON *n = cJSON_CreateObject();
-            cJSON_AddStringToObject(n, "Key", k);
-            cJSON_AddStringToObject(n, "Value", v ? v : "");
-            cJSON_AddItemToArray(*to_set, n);
-        }
+        const char *lv = k ? dp_tag_lookup(live, kf, vf, k) : NULL;
+        if (k && (!lv || strcmp(lv, v ? v : "")))
+            cJSON_AddItemToArray(*to_set, dp_tag_new(k, v));
     }
     cJSON_ArrayForEach(t, live)
     {
         const char *k = dp_prop_str(t, kf);
-        int found;
-        if (k && strncmp(k, "dmsprov:", 8) && (value_of(want, "Key", "Value", k, &found), !found))
+        if (k && strncmp(k, "dmsprov:", 8) && !dp_tag_lookup(want, "Key", "Value", k))
             cJSON_AddItemToArray(*to_remove, cJSON_CreateString(k));
     }
 }
@@ -54,12 +35,17 @@ cJSON *dp_tags_from_map(const cJSON *map)
         return NULL;
     cJSON *out = cJSON_CreateArray();
     const cJSON *t;
-    cJSON_ArrayForEach(t, map)
-    {
-        cJSON *n = cJSON_CreateObject();
-        cJSON_AddStringToObject(n, "Key", t->string);
-        cJSON_AddStringToObject(n, "Value", cJSON_IsString(t) ? t->valuestring : "");
-        cJSON_AddItemToArray(out, n);
-    }
+    cJSON_ArrayForEach(t, map) cJSON_AddItemToArray(out, dp_tag_new(t->string, cJSON_IsString(t) ? t->valuestring : ""));
     return out;
+}
+
+void dp_tags_append_xml(cJSON *tags, xmlNodePtr first)
+{
+    for (xmlNodePtr m = first; m; m = dp_xml_next_same(m)) {
+        char *k = dp_xml_text(m, "Key"), *v = dp_xml_text(m, "Value");
+        if (k)
+            cJSON_AddItemToArray(tags, dp_tag_new(k, v));
+        free(k);
+        free(v);
+    }
 }

@@ -7,11 +7,14 @@
  *   dp_call s3 METHOD BUCKET|- [KEY|-] [QUERY|-] [BODY]
  *   dp_call s3-list BUCKET PREFIX|- MAXKEYS          prints keys, one per line, and the page count
  *
- * Errors print dmsprov's one-line rendering on stderr and exit 1. */
+ * Errors print dmsprov's one-line rendering on stderr and exit 1. DP_DEBUG=1 turns on the
+ * redacted --debug request/response log on stderr. */
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "drivers/base/log.h"
 
 #include "drivers/core/json_proto.h"
 #include "drivers/core/query_proto.h"
@@ -79,6 +82,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: see the comment at the top of dp_call.c\n");
         return 64;
     }
+    const char *dbg = getenv("DP_DEBUG"); /* DP_DEBUG=1: dmsprov's --debug (redacted) on stderr */
+    if (dbg && !strcmp(dbg, "1"))
+        dp_log_set_debug(true);
     dp_http_global_init();
     dp_err e;
     dp_err_clear(&e);

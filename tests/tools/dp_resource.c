@@ -8,12 +8,15 @@
  *
  * Prints the resulting model as JSON on stdout (list: "LOGICAL PHYSICAL" lines); on stderr a
  * summary "polls=N requests=N". Exit 0 on success, 1 on failure (one-line error on stderr),
- * 3 when read finds nothing. The loop sleeps as the driver suggests, like the engine does. */
+ * 3 when read finds nothing. The loop sleeps as the driver suggests, like the engine does.
+ * DP_DEBUG=1 turns on the redacted --debug request/response log on stderr. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "drivers/base/log.h"
 
 #include "drivers/core/sts.h"
 #include "drivers/resources/common.h"
@@ -62,6 +65,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "no driver for %s\n", type);
         return 64;
     }
+    const char *dbg = getenv("DP_DEBUG"); /* DP_DEBUG=1: dmsprov's --debug (redacted) on stderr */
+    if (dbg && !strcmp(dbg, "1"))
+        dp_log_set_debug(true);
     dp_http_global_init();
     dp_err e;
     dp_err_clear(&e);

@@ -1,5 +1,6 @@
 /* test_protocols.c - serialisation and error parsing of the JSON, Query and REST-XML
  * protocols, and redaction of secrets in debug logs. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,5 +155,53 @@ int main(void)
     const char *x = "<Credentials><SecretAccessKey>wJalr</SecretAccessKey><SessionToken>tok</SessionToken></Credentials>";
     dp_log_redact(x, strlen(x), out, sizeof out);
     CHECK_STR(out, "<Credentials><SecretAccessKey>***</SecretAccessKey><SessionToken>***</SessionToken></Credentials>");
+    /* Any "...Password" name, the last part of a dotted query name, tab-separated JSON. */
+    const char *k = "{\"KafkaSettings\":{\"SaslPassword\":\"s1\",\"SslClientKeyPassword\":\"s2\"},\"x\":\t\"y\"}";
+    dp_log_redact(k, strlen(k), out, sizeof out);
+    CHECK_STR(out, "{\"KafkaSettings\":{\"SaslPassword\":\"***\",\"SslClientKeyPassword\":\"***\"},\"x\":\t\"y\"}");
+    const char *dq = "Action=X&Attributes.entry.1.Value=s3&Name=n";
+    dp_log_redact(dq, strlen(dq), out, sizeof out);
+    CHECK_STR(out, "Action=X&Attributes.entry.1.Value=***&Name=n");
+    const char *tj = "{\"Password\":\t\"tabbed\"}";
+    dp_log_redact(tj, strlen(tj), out, sizeof out);
+    CHECK_STR(out, "{\"Password\":\t\"***\"}");
+    /* An ARN with ":secret:" is not a "Name: value" header: the rest stays readable. */
+    const char *arn = "{\"ARN\": \"arn:aws:secretsmanager:us-east-1:1:secret:db-AbC\", \"Name\": \"db\"}";
+    dp_log_redact(arn, strlen(arn), out, sizeof out);
+    CHECK_STR(out, arn);
+    CHECK(dp_log_is_secret_name("MasterUserPassword", 18));
+    CHECK(dp_log_is_secret_name("Tags.member.1.Value", 19));
+    CHECK(!dp_log_is_secret_name("PasswordPolicy", 14));
+    CHECK(!dp_log_is_secret_name("SecretId", 8));
+
+    /* An answer echoing a value we sent is scrubbed (JSON as sent, form values decoded too). */
+    char echo[256];
+    const char *sent = "{\"Name\":\"/p\",\"Type\":\"SecureString\",\"Value\":\"hunter22\"}";
+    snprintf(echo, sizeof echo, "{\"message\":\"Value 'hunter22' at 'value'; again hunter22\"}");
+    dp_log_scrub_echo(sent, strlen(sent), echo);
+    CHECK_STR(echo, "{\"message\":\"Value '***' at 'value'; again ***\"}");
+    const char *form = "Action=CreateDBCluster&MasterUserPassword=p%40ss+word1&Engine=aurora";
+    snprintf(echo, sizeof echo, "<Message>bad password p@ss word1</Message>");
+    dp_log_scrub_echo(form, strlen(form), echo);
+    CHECK_STR(echo, "<Message>bad password ***</Message>");
+    snprintf(echo, sizeof echo, "short: abc");
+    dp_log_scrub_echo("{\"Password\":\"abc\"}", 18, echo); /* too short to scrub safely */
+    CHECK_STR(echo, "short: abc");
+
+    /* dp_err_scrub: every copy, and a tail cut inside the secret when the message is full. */
+    dp_err se;
+    dp_err_clear(&se);
+    dp_err_set(&se, DP_E_AWS, "Value 's3cr3t!' at 'value'; s3cr3t!");
+    dp_err_scrub(&se, "s3cr3t!");
+    CHECK_STR(se.message, "Value '***' at 'value'; ***");
+    dp_err_scrub(&se, NULL);
+    dp_err_scrub(&se, "");
+    CHECK_STR(se.message, "Value '***' at 'value'; ***");
+    memset(se.message, 'a', sizeof se.message - 1);
+    se.message[sizeof se.message - 1] = '\0';
+    memcpy(se.message + sizeof se.message - 4, "XYZ", 3);
+    dp_err_scrub(&se, "XYZSECRET");
+    CHECK(strstr(se.message, "XYZ") == NULL);
+    CHECK(strlen(se.message) == sizeof se.message - 4 + 3 - 0);
     CHECK_DONE();
 }
