@@ -4,8 +4,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "drivers/resources/common.h"
+#include "drivers/resources/semantics.h"
 #include "templates/value.h"
 
 void dp_changes_cleanup(dp_changes *c)
@@ -285,7 +287,10 @@ int dp_diff_resource(const dp_diff_input *in, dp_changes *out, dp_err *e)
             } else if (strcmp(stored->valuestring, h)) {
                 rc = add_change(out, name, DP_CH_CHANGE, NULL, NULL, true, false, co, e);
             }
-        } else if (!dp_values_equal(k, old, prop)) {
+        } else if (!dp_values_equal(k, old, prop) &&
+                   !(cJSON_IsString(k) && cJSON_IsString(old) && dp_prop_case_insensitive(in->type, name) &&
+                     !strcasecmp(k->valuestring, old->valuestring))) {
+            /* (identifiers the service lower-cases are the same value in any case) */
             rc = add_change(out, name, old ? DP_CH_CHANGE : DP_CH_ADD, old, k, false, false, co, e);
         }
         if (rc)

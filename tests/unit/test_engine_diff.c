@@ -48,6 +48,25 @@ static void test_equalities(void)
     CHECK_INT((long)c.n, 1);
     CHECK(c.n == 1 && c.v[0].kind == DP_CH_CHANGE && !c.v[0].forces_replacement);
     dp_changes_cleanup(&c);
+    /* identifiers RDS and DMS store lower-cased: the template's case is no change; a real
+     * rename still is (and replaces) */
+    c = run("AWS::RDS::DBSubnetGroup", "{\"DBSubnetGroupName\":\"MyLab\"}", "{\"DBSubnetGroupName\":\"mylab\"}",
+            NULL, NULL);
+    CHECK_INT((long)c.n, 0);
+    dp_changes_cleanup(&c);
+    c = run("AWS::DMS::ReplicationSubnetGroup", "{\"ReplicationSubnetGroupIdentifier\":\"Lab-Dms\"}",
+            "{\"ReplicationSubnetGroupIdentifier\":\"lab-dms\"}", NULL, NULL);
+    CHECK_INT((long)c.n, 0);
+    dp_changes_cleanup(&c);
+    c = run("AWS::RDS::DBSubnetGroup", "{\"DBSubnetGroupName\":\"MyLab2\"}", "{\"DBSubnetGroupName\":\"mylab\"}",
+            NULL, NULL);
+    CHECK(c.n == 1 && c.v[0].forces_replacement);
+    dp_changes_cleanup(&c);
+    /* ...but other properties keep their case */
+    c = run("AWS::S3::Bucket", "{\"Tags\":[{\"Key\":\"a\",\"Value\":\"X\"}]}",
+            "{\"Tags\":[{\"Key\":\"a\",\"Value\":\"x\"}]}", NULL, NULL);
+    CHECK_INT((long)c.n, 1);
+    dp_changes_cleanup(&c);
 }
 
 static void test_create_only_and_removal(void)
