@@ -52,13 +52,6 @@ typedef struct apply_run {
     bool state_failed;
 } apply_run;
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static long new_node(apply_run *r, size_t action, enum op op)
 {
     if (r->n == r->cap) {
@@ -213,9 +206,10 @@ static void set_known(apply_run *r, size_t action, const cJSON *model)
     pthread_mutex_lock(&r->known_mu);
     known_res *k = &r->known[action];
     const char *pid = dp_prop_str(model, "PhysicalId");
-    if (pid) {
+    char *copy = pid ? strdup(pid) : NULL;
+    if (copy) { /* on OOM the id known before stays */
         free(k->physical_id);
-        k->physical_id = strdup(pid);
+        k->physical_id = copy;
     }
     const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(model, "Attributes");
     if (attrs) {
@@ -278,7 +272,7 @@ static void step(void *ctx, size_t i, const cJSON *context, dp_progress *p)
         return;
     }
     if (!context) {
-        nd->t0 = mono();
+        nd->t0 = dp_exec_now();
         if (nd->op != OP_DELETE)
             say(r, "%s %s: %s…", a->type, a->logical_id, verb(nd));
         else
@@ -315,7 +309,7 @@ static void step(void *ctx, size_t i, const cJSON *context, dp_progress *p)
         drv->del(&req, p);
     /* Poll again within a fraction of the time spent so far (engine.h poll_slack). */
     if (p->status == DP_OP_IN_PROGRESS && r->eng->poll_slack > 0) {
-        double cap_ms = (mono() - nd->t0) * 1000.0 * r->eng->poll_slack;
+        double cap_ms = (dp_exec_now() - nd->t0) * 1000.0 * r->eng->poll_slack;
         if (cap_ms < 200)
             cap_ms = 200;
         if ((double)p->delay_ms > cap_ms)
@@ -335,7 +329,7 @@ static void done(void *ctx, size_t i, dp_progress *p)
     anode *nd = &r->nodes[i];
     const dp_action *a = &r->plan->v[nd->action];
     char el[32];
-    dp_exec_format_elapsed(mono() - nd->t0, el, sizeof el);
+    dp_exec_format_elapsed(dp_exec_now() - nd->t0, el, sizeof el);
     if (p->status != DP_OP_SUCCESS) {
         char line[1400];
         dp_err_format(&p->err, line, sizeof line);
@@ -396,6 +390,10 @@ static void done(void *ctx, size_t i, dp_progress *p)
         break;
     }
     save_state(r);
+    /* What cannot be recorded must not go on: nothing new starts (the executor stops on a
+     * failed node); the error reported is the state's. */
+    if (r->state_failed)
+        p->status = DP_OP_FAILED;
 }
 
 static void describe(void *ctx, size_t i, char *out, size_t n)
@@ -563,9 +561,13 @@ static void rollback(apply_run *r)
         x->physical_id = r->known[i].physical_id ? strdup(r->known[i].physical_id) : NULL;
         pthread_mutex_unlock(&r->known_mu);
         x->deletion_policy = strdup("Delete");
-        x->old_deps = calloc(a->ndeps + 1, sizeof *x->old_deps);
-        for (size_t k = 0; x->old_deps && k < a->ndeps; k++)
-            x->old_deps[x->nold_deps++] = strdup(a->deps[k]);
+        x->old_deps = dp_strv_copy((const char *const *)a->deps, a->ndeps);
+        x->nold_deps = x->old_deps ? a->ndeps : 0;
+        if ((r->known[i].physical_id && !x->physical_id) || !x->deletion_policy || !x->old_deps) {
+            say(r, "Rollback not possible: out of memory");
+            dp_plan_cleanup(&rb);
+            return;
+        }
     }
     if (rb.n) {
         say(r, "Rolling back: deleting the %zu resource%s this run created…", rb.n, rb.n == 1 ? "" : "s");
@@ -678,10 +680,30 @@ int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d,
     dp_exec_opts xo = {.parallelism = eng->parallelism > 0 ? eng->parallelism : 10,
                        .progress = r.o->quiet ? NULL : eng->out,
                        .progress_every_s = every,
-                       .progress_after_s = every};
+                       .progress_after_s = every,
+                       .interrupt = r.o->interrupt};
     int xrc = dp_exec_run(en, r.n, &ops, &xo, &res->stats);
     res->requests = (eng->client ? dp_client_request_count(eng->client) : 0) - before;
     res->trace = make_trace(&r, en);
+    if (r.state_failed) {
+        if (e)
+            *e = r.state_err;
+        snprintf(res->error, sizeof res->error, "writing the state: %s", r.state_err.message);
+        res->state_unsaved = true;
+        goto done;
+    }
+    if (res->stats.interrupted && !r.failed) {
+        size_t left = res->stats.skipped - res->stats.abandoned;
+        if (res->stats.abandoned)
+            snprintf(res->error, sizeof res->error,
+                     "interrupted: %zu operation%s not started, %zu abandoned while in progress",
+                     left, left == 1 ? "" : "s", res->stats.abandoned);
+        else
+            snprintf(res->error, sizeof res->error, "interrupted: %zu operation%s not started", left,
+                     left == 1 ? "" : "s");
+        dp_err_set(e, DP_E_INPUT, "%s", res->error);
+        goto done; /* no rollback: the user asked to stop, not to undo */
+    }
     if (xrc || r.failed) {
         if (!r.failed)
             snprintf(res->error, sizeof res->error, "some operations could not run (a dependency cycle?)");
@@ -692,12 +714,6 @@ int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d,
         }
         if (r.o->rollback_on_failure)
             rollback(&r);
-        goto done;
-    }
-    if (r.state_failed) {
-        if (e)
-            *e = r.state_err;
-        snprintf(res->error, sizeof res->error, "writing the state: %s", r.state_err.message);
         goto done;
     }
     /* Outputs, with what is known now. */
@@ -714,9 +730,14 @@ int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d,
         cJSON_AddItemToObject(state, "outputs", cJSON_Duplicate(res->outputs, true));
         save_state(&r);
     }
-    rc = r.state_failed ? -1 : 0;
-    if (r.state_failed && e)
-        *e = r.state_err;
+    rc = 0;
+    if (r.state_failed) {
+        rc = -1;
+        if (e)
+            *e = r.state_err;
+        snprintf(res->error, sizeof res->error, "writing the state: %s", r.state_err.message);
+        res->state_unsaved = true;
+    }
 done:
     free(en);
     free(cost);

@@ -19,6 +19,9 @@ typedef struct dp_apply_opts {
     bool rollback_on_failure;  /* delete what this run created when something fails */
     bool empty_buckets;        /* deletes may empty S3 buckets first */
     bool quiet;                /* no per-resource lines (tests, benchmarks) */
+    /* borrowed, may be NULL: Ctrl-C (interrupt.h); when it stops the run, nothing is rolled
+     * back, the state records what completed and res->error starts with "interrupted" */
+    const volatile sig_atomic_t *interrupt;
 } dp_apply_opts;
 
 typedef struct dp_apply_result {
@@ -26,6 +29,7 @@ typedef struct dp_apply_result {
     long requests;             /* API requests made by the run */
     cJSON *outputs;            /* owned: {"Name": value} (sensitive ones as "(sensitive)") */
     char error[1600];          /* the first failure, one line, or "" */
+    bool state_unsaved;        /* the failure was writing the state: the last steps are not in it */
     size_t created, updated, replaced, deleted;
     /* owned: per operation {"node", "logical_id", "type", "op", "start_s", "end_s", "steps",
      * "deps": [node, ...]} - for the benchmark's critical path (bench/) */

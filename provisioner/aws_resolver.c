@@ -16,6 +16,18 @@ typedef struct resolver_ctx {
     bool owned;
 } resolver_ctx;
 
+/* *value = an owned copy of v's string; out (which holds v) is freed either way. */
+static int take_string(cJSON *out, const cJSON *v, char **value, dp_err *e)
+{
+    *value = strdup(v->valuestring);
+    cJSON_Delete(out);
+    if (!*value) {
+        dp_err_set(e, DP_E_NOMEM, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int ssm_get(void *ctx, const char *name, long version, bool decrypt, char **value, dp_err *e)
 {
     resolver_ctx *r = ctx;
@@ -43,13 +55,7 @@ static int ssm_get(void *ctx, const char *name, long version, bool decrypt, char
         dp_err_set(e, DP_E_PARSE, "SSM parameter %s: GetParameter answered without a value", full);
         return -1;
     }
-    *value = strdup(v->valuestring);
-    cJSON_Delete(out);
-    if (!*value) {
-        dp_err_set(e, DP_E_NOMEM, "out of memory");
-        return -1;
-    }
-    return 0;
+    return take_string(out, v, value, e);
 }
 
 static int secret_get(void *ctx, const char *secret_id, const char *stage, const char *version_id, char **value,
@@ -80,13 +86,7 @@ static int secret_get(void *ctx, const char *secret_id, const char *stage, const
         dp_err_set(e, DP_E_INPUT, "secret %s has no SecretString (binary secrets cannot be referenced)", secret_id);
         return -1;
     }
-    *value = strdup(v->valuestring);
-    cJSON_Delete(out);
-    if (!*value) {
-        dp_err_set(e, DP_E_NOMEM, "out of memory");
-        return -1;
-    }
-    return 0;
+    return take_string(out, v, value, e);
 }
 
 static int fill(dp_client *c, bool owned, dp_resolver *out, dp_err *e)

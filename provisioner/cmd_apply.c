@@ -8,6 +8,7 @@
 #include "drivers/base/log.h"
 #include "provisioner/apply.h"
 #include "provisioner/commands_engine.h"
+#include "provisioner/interrupt.h"
 #include "provisioner/render.h"
 #include "provisioner/session.h"
 #include "provisioner/stack.h"
@@ -192,14 +193,22 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
     cJSON_AddStringToObject(state, "template", s.template_path);
     cJSON_DeleteItemFromObjectCaseSensitive(state, "parameters");
     cJSON_AddItemToObject(state, "parameters", cJSON_Duplicate(s.params_public, true));
-    dp_apply_opts ao = {.rollback_on_failure = o.rollback, .empty_buckets = o.empty_buckets};
-    if (dp_apply_run(&s.eng, &plan, &s.desired, state, &ao, &res, &e)) {
-        if (res.error[0])
-            dp_cli_fail("%s", res.error);
+    dp_apply_opts ao = {.rollback_on_failure = o.rollback, .empty_buckets = o.empty_buckets,
+                        .interrupt = dp_interrupt_level()};
+    if (dp_interrupt_arm())
+        ao.interrupt = NULL; /* Ctrl-C then ends the process: the state has every completed step */
+    int arc = dp_apply_run(&s.eng, &plan, &s.desired, state, &ao, &res, &e);
+    dp_interrupt_disarm();
+    if (arc) {
+        char line[1400];
+        dp_err_format(&e, line, sizeof line);
+        if (res.state_unsaved)
+            dp_cli_fail("%s; operations completed since are not in the state: once it can be written, run "
+                        "apply again (it finds them by their ownership tags)",
+                        res.error);
         else
-            dp_session_fail(&e);
-        fprintf(stderr, "dmsprov: what was completed is recorded in %s; run apply again to continue\n",
-                dp_state_describe(s.store, s.stack));
+            dp_cli_fail("%s; what was completed is recorded in %s: run apply again to continue",
+                        res.error[0] ? res.error : line, dp_state_describe(s.store, s.stack));
         goto done;
     }
     /* The benchmark's view of the run (bench/README.md): per-operation timings. */

@@ -7,6 +7,7 @@
 
 #include "provisioner/apply.h"
 #include "provisioner/commands_engine.h"
+#include "provisioner/interrupt.h"
 #include "provisioner/session.h"
 #include "provisioner/stack.h"
 
@@ -31,16 +32,6 @@ static const char *sstr(const cJSON *o, const char *k)
 {
     const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
     return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static char **strv_dup(const char *const *v, size_t n, size_t *outn)
-{
-    char **o = calloc(n + 1, sizeof *o);
-    *outn = 0;
-    for (size_t i = 0; o && i < n; i++)
-        if ((o[*outn] = strdup(v[i])))
-            (*outn)++;
-    return o;
 }
 
 /* One delete action per live (listed) resource and per state resource, deps from the template,
@@ -90,13 +81,15 @@ static int build(dp_stack_session *s, const cJSON *state, dp_plan *plan, dp_err 
         a->deletion_policy = strdup(pol ? pol : "Delete");
         a->retain = pol && (!strcmp(pol, "Retain") || !strcmp(pol, "RetainExceptOnCreate"));
         if (tr) {
-            a->old_deps = strv_dup(tr->deps, tr->ndeps, &a->nold_deps);
-        } else if (st) {
-            const cJSON *deps = cJSON_GetObjectItemCaseSensitive(st, "depends_on");
-            a->old_deps = calloc((size_t)cJSON_GetArraySize(deps) + 1, sizeof *a->old_deps);
-            const cJSON *d;
-            cJSON_ArrayForEach(d, deps) if (a->old_deps && cJSON_IsString(d)) a->old_deps[a->nold_deps++] =
-                strdup(d->valuestring);
+            a->old_deps = dp_strv_copy(tr->deps, tr->ndeps);
+            a->nold_deps = a->old_deps ? tr->ndeps : 0;
+        } else {
+            a->old_deps = dp_strv_from_json(cJSON_GetObjectItemCaseSensitive(st, "depends_on"), &a->nold_deps);
+        }
+        if (!a->deletion_policy || !a->old_deps) {
+            dp_err_set(e, DP_E_NOMEM, "out of memory");
+            rc = -1;
+            break;
         }
     }
     dp_live_cleanup(&live);
@@ -129,8 +122,9 @@ int dp_cmd_destroy(const dp_globals *g, int argc, char **argv)
     }
     if (o.parallelism)
         s.eng.parallelism = o.parallelism;
-    plan.stack = strdup(s.stack);
-    if (!(state = dp_stack_state_read(&s, &had_state, &e)) || build(&s, state, &plan, &e)) {
+    if (!(plan.stack = strdup(s.stack)))
+        dp_err_set(&e, DP_E_NOMEM, "out of memory");
+    if (!plan.stack || !(state = dp_stack_state_read(&s, &had_state, &e)) || build(&s, state, &plan, &e)) {
         dp_session_fail(&e);
         goto done;
     }
@@ -161,10 +155,14 @@ int dp_cmd_destroy(const dp_globals *g, int argc, char **argv)
         }
     }
     putchar('\n');
-    dp_apply_opts ao = {.empty_buckets = o.empty_buckets};
-    if (dp_apply_run(&s.eng, &plan, NULL, state, &ao, &res, &e)) {
+    dp_apply_opts ao = {.empty_buckets = o.empty_buckets, .interrupt = dp_interrupt_level()};
+    if (dp_interrupt_arm())
+        ao.interrupt = NULL;
+    int arc = dp_apply_run(&s.eng, &plan, NULL, state, &ao, &res, &e);
+    dp_interrupt_disarm();
+    if (arc) {
         if (res.error[0])
-            dp_cli_fail("%s", res.error);
+            dp_cli_fail("%s; run destroy again to finish", res.error);
         else
             dp_session_fail(&e);
         goto done;

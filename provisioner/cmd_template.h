@@ -27,5 +27,13 @@ typedef struct dp_tpl_cli {
 int dp_tpl_cli_parse(dp_tpl_cli *o, const char *cmd, int argc, char **argv, const char *usage,
                      bool allow_resolve, bool allow_format);
 void dp_tpl_cli_cleanup(dp_tpl_cli *o);
+/* argv[*i] as "--opt VALUE" (also shrt VALUE, shrt may be NULL) or "--opt=VALUE": the value
+ * (borrowed; *i moves past it), or NULL when argv[*i] is another option or, with *missing set,
+ * when the value is missing. */
+const char *dp_tpl_cli_opt_value(int argc, char **argv, int *i, const char *lng, const char *shrt, bool *missing);
+/* Reads parameters_file (may be NULL) into params, then lets the --parameter values in cli
+ * override it. Returns 0, or DP_EXIT_ERROR after printing the problems. Used by every command
+ * that takes parameters (validate, graph, plan, apply, destroy). */
+int dp_tpl_cli_params(dp_param_inputs *params, const char *parameters_file, const dp_param_inputs *cli);
 
 #endif

@@ -25,8 +25,7 @@ static const char validate_usage[] =
 
 void dp_tpl_cli_cleanup(dp_tpl_cli *o) { dp_param_inputs_cleanup(&o->params); }
 
-/* "--opt VALUE" or "--opt=VALUE". Returns the value or NULL when this is not opt. */
-static const char *opt_value(int argc, char **argv, int *i, const char *lng, const char *shrt, bool *missing)
+const char *dp_tpl_cli_opt_value(int argc, char **argv, int *i, const char *lng, const char *shrt, bool *missing)
 {
     const char *a = argv[*i];
     size_t n = strlen(lng);
@@ -40,6 +39,31 @@ static const char *opt_value(int argc, char **argv, int *i, const char *lng, con
         return NULL;
     }
     return argv[++*i];
+}
+
+int dp_tpl_cli_params(dp_param_inputs *params, const char *parameters_file, const dp_param_inputs *cli)
+{
+    int rc = 0;
+    if (parameters_file) {
+        dp_diags d;
+        dp_diags_init(&d);
+        dp_err e;
+        dp_err_clear(&e);
+        if (dp_param_inputs_load_file(params, parameters_file, &d, &e)) {
+            dp_diags_print(&d, stderr);
+            if (!d.n)
+                dp_cli_fail("%s", e.message);
+            rc = DP_EXIT_ERROR;
+        }
+        dp_diags_cleanup(&d);
+    }
+    for (size_t i = 0; !rc && i < cli->n; i++) {
+        dp_err e;
+        dp_err_clear(&e);
+        if (dp_param_inputs_set(params, cli->v[i].key, cli->v[i].value, NULL, 0, 0, &e))
+            rc = dp_cli_fail("%s", e.message);
+    }
+    return rc;
 }
 
 int dp_tpl_cli_parse(dp_tpl_cli *o, const char *cmd, int argc, char **argv, const char *usage,
@@ -56,22 +80,22 @@ int dp_tpl_cli_parse(dp_tpl_cli *o, const char *cmd, int argc, char **argv, cons
         if (dp_cli_is_help(argv[i])) {
             fputs(usage, stdout);
             rc = -1;
-        } else if ((v = opt_value(argc, argv, &i, "--template", "-t", &missing)) || missing) {
+        } else if ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--template", "-t", &missing)) || missing) {
             if (missing)
                 rc = dp_cli_usage_fail(cmd, "%s needs a file name", argv[i]);
             o->template_path = v;
-        } else if ((v = opt_value(argc, argv, &i, "--parameters-file", NULL, &missing)) || missing) {
+        } else if ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--parameters-file", NULL, &missing)) || missing) {
             if (missing)
                 rc = dp_cli_usage_fail(cmd, "--parameters-file needs a file name");
             o->parameters_file = v;
-        } else if ((v = opt_value(argc, argv, &i, "--parameter", "-p", &missing)) || missing) {
+        } else if ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--parameter", "-p", &missing)) || missing) {
             dp_err e;
             dp_err_clear(&e);
             if (missing)
                 rc = dp_cli_usage_fail(cmd, "--parameter needs KEY=VALUE");
             else if (dp_param_inputs_add_arg(&cli, v, &e))
                 rc = dp_cli_usage_fail(cmd, "%s", e.message);
-        } else if (allow_format && ((v = opt_value(argc, argv, &i, "--format", NULL, &missing)) || missing)) {
+        } else if (allow_format && ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--format", NULL, &missing)) || missing)) {
             if (missing)
                 rc = dp_cli_usage_fail(cmd, "--format needs dot, svg, png or text");
             else if (strcmp(v, "dot") && strcmp(v, "svg") && strcmp(v, "png") && strcmp(v, "text"))
@@ -85,25 +109,8 @@ int dp_tpl_cli_parse(dp_tpl_cli *o, const char *cmd, int argc, char **argv, cons
     }
     if (!rc && !o->template_path)
         rc = dp_cli_usage_fail(cmd, "-t FILE is required");
-    if (!rc && o->parameters_file) {
-        dp_diags d;
-        dp_diags_init(&d);
-        dp_err e;
-        dp_err_clear(&e);
-        if (dp_param_inputs_load_file(&o->params, o->parameters_file, &d, &e)) {
-            dp_diags_print(&d, stderr);
-            if (!d.n)
-                dp_cli_fail("%s", e.message);
-            rc = DP_EXIT_ERROR;
-        }
-        dp_diags_cleanup(&d);
-    }
-    for (size_t i = 0; !rc && i < cli.n; i++) {
-        dp_err e;
-        dp_err_clear(&e);
-        if (dp_param_inputs_set(&o->params, cli.v[i].key, cli.v[i].value, NULL, 0, 0, &e))
-            rc = dp_cli_fail("%s", e.message);
-    }
+    if (!rc)
+        rc = dp_tpl_cli_params(&o->params, o->parameters_file, &cli);
     dp_param_inputs_cleanup(&cli);
     if (rc)
         dp_tpl_cli_cleanup(o);

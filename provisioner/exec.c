@@ -28,11 +28,13 @@ typedef struct run {
     char (*status_text)[96];
     size_t stepping, sleeping, ready, finished;
     bool failed;
+    bool interrupted;       /* nothing new starts (interrupt level >= 1 seen) */
+    size_t abandoned;
     long steps;
     int max_in_flight;
 } run;
 
-static double now_s(void)
+double dp_exec_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -116,7 +118,7 @@ static long pick(run *r, double now, double *next_due)
         r->sleeping--;
         return best;
     }
-    if (r->failed || r->ready == 0 || (int)(r->stepping + r->sleeping) >= r->o->parallelism)
+    if (r->failed || r->interrupted || r->ready == 0 || (int)(r->stepping + r->sleeping) >= r->o->parallelism)
         return -1;
     for (size_t i = 0; i < r->n; i++)
         if (r->phase[i] == PH_READY && (best < 0 || r->nodes[i].priority > r->nodes[best].priority))
@@ -148,20 +150,43 @@ static void finish(run *r, size_t i, bool ok, double now)
     }
 }
 
+/* Reads the interrupt level (lock held): level 1 stops new starts, level 2 also drops the
+ * operations waiting on their timer (their nodes end up SKIPPED; the caller's state already
+ * records what each one had done). */
+static void check_interrupt(run *r)
+{
+    int level = r->o->interrupt ? (int)*r->o->interrupt : 0;
+    if (level >= 1 && !r->interrupted && r->finished < r->n)
+        r->interrupted = true;
+    if (level < 2)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->phase[i] == PH_SLEEPING) {
+            r->phase[i] = PH_FINISHED;
+            r->sleeping--;
+            r->finished++;
+            r->abandoned++;
+        }
+}
+
 static void *worker(void *arg)
 {
     run *r = arg;
     pthread_mutex_lock(&r->mu);
     for (;;) {
-        if (r->stepping == 0 && r->sleeping == 0 && (r->failed || r->ready == 0))
+        check_interrupt(r);
+        if (r->stepping == 0 && r->sleeping == 0 && (r->failed || r->interrupted || r->ready == 0))
             break;
-        double now = now_s(), next_due;
+        double now = dp_exec_now(), next_due;
         long i = pick(r, now, &next_due);
         double next_print = progress_lines(r, now);
         if (i < 0) {
             double when = next_due;
             if (next_print && (!when || next_print < when))
                 when = next_print;
+            /* a signal handler cannot signal the condition: look at the interrupt level often */
+            if (r->o->interrupt && (!when || when > now + 0.2))
+                when = now + 0.2;
             wait_until(r, when);
             continue;
         }
@@ -191,14 +216,14 @@ static void *worker(void *arg)
         pthread_mutex_lock(&r->mu);
         r->stepping--;
         if (finished) {
-            finish(r, (size_t)i, p.status == DP_OP_SUCCESS, now_s());
+            finish(r, (size_t)i, p.status == DP_OP_SUCCESS, dp_exec_now());
         } else {
             r->context[i] = p.context;
             p.context = NULL;
             snprintf(r->status_text[i], sizeof r->status_text[i], "%s", p.status_text);
             r->phase[i] = PH_SLEEPING;
             r->sleeping++;
-            r->due[i] = now_s() + (double)(p.delay_ms > 0 ? p.delay_ms : 0) / 1000.0;
+            r->due[i] = dp_exec_now() + (double)(p.delay_ms > 0 ? p.delay_ms : 0) / 1000.0;
         }
         dp_progress_cleanup(&p);
         pthread_cond_broadcast(&r->cv);
@@ -308,7 +333,7 @@ int dp_exec_run(dp_exec_node *nodes, size_t n, const dp_exec_ops *ops, const dp_
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&r.cv, &ca);
     pthread_condattr_destroy(&ca);
-    r.t0 = now_s();
+    r.t0 = dp_exec_now();
 
     int par = o->parallelism > 0 ? o->parallelism : 1;
     size_t nthreads = (size_t)par < n ? (size_t)par : n;
@@ -334,7 +359,9 @@ int dp_exec_run(dp_exec_node *nodes, size_t n, const dp_exec_ops *ops, const dp_
         else
             st->skipped++, rc = -1;
     }
-    st->wall_s = now_s() - r.t0;
+    st->interrupted = r.interrupted;
+    st->abandoned = r.abandoned;
+    st->wall_s = dp_exec_now() - r.t0;
     st->steps = r.steps;
     st->max_in_flight = r.max_in_flight;
     pthread_cond_destroy(&r.cv);

@@ -7,11 +7,14 @@
  * worker threads only ever block on real API calls. At most `parallelism` operations are in
  * flight (running or waiting on their timer). After the first failure nothing new starts;
  * in-flight operations run to completion, and nodes that can no longer run are SKIPPED.
+ * An interrupt (opts.interrupt, e.g. Ctrl-C through interrupt.h) at level 1 stops new starts
+ * the same way; at level 2 operations waiting on their timer are abandoned (SKIPPED) too.
  *
  * Ownership: the caller owns the node array and everything the callbacks touch; the executor
  * allocates only internal bookkeeping, freed before dp_exec_run returns. */
 #ifndef DP_EXEC_H
 #define DP_EXEC_H
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -54,6 +57,8 @@ typedef struct dp_exec_opts {
     FILE *progress;             /* NULL: no "still …" lines */
     double progress_every_s;    /* interval of "still …" lines per node (0: 10 s) */
     double progress_after_s;    /* first line after this long (0: 10 s) */
+    const volatile sig_atomic_t *interrupt; /* borrowed, may be NULL: >= 1 no new starts,
+                                               >= 2 abandon waits (read every 200 ms) */
 } dp_exec_opts;
 
 typedef struct dp_exec_stats {
@@ -61,6 +66,8 @@ typedef struct dp_exec_stats {
     long steps;
     int max_in_flight;
     size_t failed, skipped, done;
+    bool interrupted;           /* the interrupt was seen while nodes were left to run */
+    size_t abandoned;           /* in flight (waiting) when abandoned at interrupt level 2 */
 } dp_exec_stats;
 
 /* Runs the graph. Returns 0 when every node succeeded, -1 otherwise (node statuses tell). */
@@ -70,6 +77,9 @@ int dp_exec_run(dp_exec_node *nodes, size_t n, const dp_exec_ops *ops, const dp_
 /* Fills priority with the longest path (sum of cost[i]) from each node to the end of the
  * graph, following reverse dependencies. cost may be NULL (1 each). */
 void dp_exec_longest_path(dp_exec_node *nodes, size_t n, const double *cost);
+
+/* Seconds on the monotonic clock (for durations). */
+double dp_exec_now(void);
 
 /* "1m20s", "7s" */
 void dp_exec_format_elapsed(double s, char *out, size_t n);

@@ -243,7 +243,7 @@ static bool must_delete_first(const dp_engine *eng, const dp_desired_res *r, con
     return physical_id && !strcasecmp(want, physical_id);
 }
 
-static char **copy_strv(const char *const *v, size_t n)
+char **dp_strv_copy(const char *const *v, size_t n)
 {
     char **out = calloc(n + 1, sizeof *out);
     for (size_t i = 0; out && i < n; i++)
@@ -254,15 +254,28 @@ static char **copy_strv(const char *const *v, size_t n)
     return out;
 }
 
+char **dp_strv_from_json(const cJSON *arr, size_t *n)
+{
+    *n = 0;
+    char **out = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out);
+    const cJSON *d;
+    cJSON_ArrayForEach(d, arr)
+    {
+        if (!out || !cJSON_IsString(d))
+            continue;
+        if (!(out[*n] = strdup(d->valuestring))) {
+            free_strv(out, *n);
+            *n = 0;
+            return NULL;
+        }
+        (*n)++;
+    }
+    return out;
+}
+
 static char **state_deps(const cJSON *s, size_t *n)
 {
-    const cJSON *deps = s ? cJSON_GetObjectItemCaseSensitive(s, "depends_on") : NULL;
-    *n = 0;
-    int m = cJSON_GetArraySize(deps);
-    char **out = calloc((size_t)m + 1, sizeof *out);
-    const cJSON *d;
-    cJSON_ArrayForEach(d, deps) if (out && cJSON_IsString(d)) out[(*n)++] = strdup(d->valuestring);
-    return out;
+    return dp_strv_from_json(s ? cJSON_GetObjectItemCaseSensitive(s, "depends_on") : NULL, n);
 }
 
 static int set_str(char **slot, const char *v)
@@ -406,7 +419,7 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
             goto done;
         }
         dp_action *a = dp_plan_add(out, r->logical_id, r->type, exists ? DP_ACT_NOOP : DP_ACT_CREATE);
-        if (!a || !(a->deps = copy_strv(r->deps, r->ndeps))) {
+        if (!a || !(a->deps = dp_strv_copy(r->deps, r->ndeps))) {
             cJSON_Delete(props);
             dp_err_set(e, DP_E_NOMEM, "out of memory");
             goto done;

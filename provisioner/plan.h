@@ -83,6 +83,10 @@ void dp_plan_cleanup(dp_plan *p);
 dp_action *dp_plan_add(dp_plan *p, const char *logical_id, const char *type, dp_action_kind kind);
 dp_action *dp_plan_find(dp_plan *p, const char *logical_id);
 int dp_plan_warn(dp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Owned copies of string lists (each string and the array; the array has a NULL after the
+ * last): of n strings, or of the strings in a JSON array (*n set). NULL on OOM, nothing kept. */
+char **dp_strv_copy(const char *const *v, size_t n);
+char **dp_strv_from_json(const cJSON *arr, size_t *n);
 /* Counts: add, change, replace, destroy. */
 void dp_plan_summary(const dp_plan *p, int *add, int *change, int *replace, int *destroy);
 bool dp_plan_has_changes(const dp_plan *p);

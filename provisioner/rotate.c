@@ -218,6 +218,7 @@ static int set_sql(dp_rot_run *r, const versions *v, dp_err *e)
     print_login(&l);
     const char *pending = json_str(v->pending, "password");
     dp_err why;
+    dp_err_clear(&why); /* the SQL layer sets only kind and message */
     int got = dp_rot_sql_login(&l.db, pending, &why);
     if (got == DP_ROT_LOGIN_OK) {
         printf("  set: the pending password already logs in; nothing to change\n");

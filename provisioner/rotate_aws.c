@@ -149,18 +149,28 @@ int dp_rot_rds_set_password(dp_client *c, const char *cluster, const char *passw
     return rc;
 }
 
-/* Status and whether modifications are pending. */
-static int cluster_status(dp_client *c, const char *cluster, char *status, size_t n, bool *pending, dp_err *e)
+/* DescribeDBClusters of one cluster: *doc (owned, xmlFreeDoc) and its DBCluster node in it,
+ * *cl NULL when the answer names none. */
+static int describe_cluster(dp_client *c, const char *cluster, xmlDocPtr *doc, xmlNodePtr *cl, dp_err *e)
 {
     dp_params p;
     dp_params_init(&p, "DescribeDBClusters", dp_svc_rds.api_version);
     dp_params_add(&p, "DBClusterIdentifier", cluster);
-    xmlDocPtr doc = NULL;
-    int rc = dp_query_call(c, &dp_svc_rds, "DescribeDBClusters", &p, &doc, e);
+    int rc = dp_query_call(c, &dp_svc_rds, "DescribeDBClusters", &p, doc, e);
     dp_params_cleanup(&p);
     if (rc)
         return -1;
-    xmlNodePtr cl = dp_xml_path(dp_xml_result(doc, "DescribeDBClusters"), "DBClusters/DBCluster");
+    *cl = dp_xml_path(dp_xml_result(*doc, "DescribeDBClusters"), "DBClusters/DBCluster");
+    return 0;
+}
+
+/* Status and whether modifications are pending. */
+static int cluster_status(dp_client *c, const char *cluster, char *status, size_t n, bool *pending, dp_err *e)
+{
+    xmlDocPtr doc = NULL;
+    xmlNodePtr cl = NULL;
+    if (describe_cluster(c, cluster, &doc, &cl, e))
+        return -1;
     char *s = cl ? dp_xml_text(cl, "Status") : NULL;
     xmlNodePtr pmv = cl ? dp_xml_child(cl, "PendingModifiedValues") : NULL;
     *pending = false;
@@ -199,15 +209,10 @@ int dp_rot_rds_wait(dp_client *c, const char *cluster, long timeout_s, dp_err *e
 int dp_rot_rds_endpoint(dp_client *c, const char *cluster, char **host, char **port, char **dbname, dp_err *e)
 {
     *host = *port = *dbname = NULL;
-    dp_params p;
-    dp_params_init(&p, "DescribeDBClusters", dp_svc_rds.api_version);
-    dp_params_add(&p, "DBClusterIdentifier", cluster);
     xmlDocPtr doc = NULL;
-    int rc = dp_query_call(c, &dp_svc_rds, "DescribeDBClusters", &p, &doc, e);
-    dp_params_cleanup(&p);
-    if (rc)
+    xmlNodePtr cl = NULL;
+    if (describe_cluster(c, cluster, &doc, &cl, e))
         return -1;
-    xmlNodePtr cl = dp_xml_path(dp_xml_result(doc, "DescribeDBClusters"), "DBClusters/DBCluster");
     if (cl) {
         *host = dp_xml_text(cl, "Endpoint");
         *port = dp_xml_text(cl, "Port");

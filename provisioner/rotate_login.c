@@ -103,8 +103,10 @@ int dp_rot_login_find(dp_rot_run *r, const cJSON *secret_doc, dp_rot_login *l, d
         if (!rc && !l->port) /* the secret's port goes with a host found elsewhere */
             l->port = json_text(secret_doc, "port");
     }
-    if (!rc && !l->port)
-        l->port = strdup("5432");
+    if (!rc && !l->port && !(l->port = strdup("5432"))) {
+        dp_err_set(e, DP_E_NOMEM, "out of memory");
+        rc = -1;
+    }
     l->db.host = l->host;
     l->db.port = l->port;
     l->db.dbname = l->dbname;

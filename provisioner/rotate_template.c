@@ -151,10 +151,18 @@ static int add_target(dp_rot_config *c, dp_rot_kind kind, const char *logical_id
         return -1;
     }
     c->targets = v;
+    char *lid = strdup(logical_id), *nm = dup_or_null(name);
+    if (!lid || (name && !nm)) {
+        free(lid);
+        free(nm);
+        free(render);
+        dp_err_set(e, DP_E_NOMEM, "out of memory");
+        return -1;
+    }
     dp_rot_target *t = &v[c->ntargets++];
     t->kind = kind;
-    t->logical_id = strdup(logical_id);
-    t->name = dup_or_null(name);
+    t->logical_id = lid;
+    t->name = nm;
     t->render = render;
     t->prop = prop;
     return 0;

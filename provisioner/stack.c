@@ -16,6 +16,7 @@
 #include "drivers/base/log.h"
 #include "templates/value.h"
 #include "provisioner/aws_resolver.h"
+#include "provisioner/cmd_template.h"
 #include "provisioner/session.h"
 
 extern char **environ;
@@ -58,22 +59,6 @@ static void default_stack(const char *path, char *out, size_t n)
 
 void dp_stack_opts_cleanup(dp_stack_opts *o) { dp_param_inputs_cleanup(&o->params); }
 
-static const char *opt_value(int argc, char **argv, int *i, const char *lng, const char *shrt, bool *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(lng);
-    *missing = false;
-    if (!strncmp(a, lng, n) && a[n] == '=')
-        return a + n + 1;
-    if (strcmp(a, lng) && !(shrt && !strcmp(a, shrt)))
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 int dp_stack_opts_parse(dp_stack_opts *o, const char *cmd, int argc, char **argv, const char *usage, unsigned flags)
 {
     static char derived[128];
@@ -90,33 +75,33 @@ int dp_stack_opts_parse(dp_stack_opts *o, const char *cmd, int argc, char **argv
         if (dp_cli_is_help(a)) {
             fputs(usage, stdout);
             rc = -1;
-        } else if ((inputs || tonly) && ((v = opt_value(argc, argv, &i, "--template", "-t", &missing)) || missing)) {
+        } else if ((inputs || tonly) && ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--template", "-t", &missing)) || missing)) {
             if (missing)
                 rc = dp_cli_usage_fail(cmd, "-t needs a file name");
             o->template_path = v;
-        } else if ((v = opt_value(argc, argv, &i, "--stack", NULL, &missing)) || missing) {
+        } else if ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--stack", NULL, &missing)) || missing) {
             if (missing)
                 rc = dp_cli_usage_fail(cmd, "--stack needs a name");
             else if (!dp_stack_name_valid(v))
                 rc = dp_cli_usage_fail(cmd, "invalid stack name \"%s\" (a letter, then letters, digits and '-')", v);
             o->stack = v;
-        } else if (inputs && ((v = opt_value(argc, argv, &i, "--parameters-file", NULL, &missing)) || missing)) {
+        } else if (inputs && ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--parameters-file", NULL, &missing)) || missing)) {
             if (missing)
                 rc = dp_cli_usage_fail(cmd, "--parameters-file needs a file name");
             o->parameters_file = v;
-        } else if (inputs && ((v = opt_value(argc, argv, &i, "--parameter", "-p", &missing)) || missing)) {
+        } else if (inputs && ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--parameter", "-p", &missing)) || missing)) {
             dp_err e;
             dp_err_clear(&e);
             if (missing)
                 rc = dp_cli_usage_fail(cmd, "--parameter needs KEY=VALUE");
             else if (dp_param_inputs_add_arg(&cli, v, &e))
                 rc = dp_cli_usage_fail(cmd, "%s", e.message);
-        } else if ((flags & DP_SO_OUT) && ((v = opt_value(argc, argv, &i, "--out", NULL, &missing)) || missing)) {
+        } else if ((flags & DP_SO_OUT) && ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--out", NULL, &missing)) || missing)) {
             if (missing)
                 rc = dp_cli_usage_fail(cmd, "--out needs a file name");
             o->out_plan = v;
         } else if ((flags & DP_SO_PARALLELISM) &&
-                   ((v = opt_value(argc, argv, &i, "--parallelism", NULL, &missing)) || missing)) {
+                   ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--parallelism", NULL, &missing)) || missing)) {
             char *end = NULL;
             errno = 0;
             long n = missing ? 0 : strtol(v, &end, 10);
@@ -156,25 +141,8 @@ int dp_stack_opts_parse(dp_stack_opts *o, const char *cmd, int argc, char **argv
     }
     if (!rc && !o->stack && !o->plan_file)
         rc = dp_cli_usage_fail(cmd, "--stack NAME is required");
-    if (!rc && o->parameters_file) {
-        dp_diags d;
-        dp_diags_init(&d);
-        dp_err e;
-        dp_err_clear(&e);
-        if (dp_param_inputs_load_file(&o->params, o->parameters_file, &d, &e)) {
-            dp_diags_print(&d, stderr);
-            if (!d.n)
-                dp_cli_fail("%s", e.message);
-            rc = DP_EXIT_ERROR;
-        }
-        dp_diags_cleanup(&d);
-    }
-    for (size_t i = 0; !rc && i < cli.n; i++) {
-        dp_err e;
-        dp_err_clear(&e);
-        if (dp_param_inputs_set(&o->params, cli.v[i].key, cli.v[i].value, NULL, 0, 0, &e))
-            rc = dp_cli_fail("%s", e.message);
-    }
+    if (!rc)
+        rc = dp_tpl_cli_params(&o->params, o->parameters_file, &cli);
     dp_param_inputs_cleanup(&cli);
     if (rc)
         dp_stack_opts_cleanup(o);

@@ -259,14 +259,14 @@ void dp_tpl_graph_build(dp_template *t)
     heap h = {malloc((n ? n : 1) * sizeof(size_t)), 0};
     t->order = malloc((n ? n : 1) * sizeof *t->order);
     if (!indeg || !rank || !nrev || !rev || !done || !h.v || !t->order)
-        goto out;
+        goto oom;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < t->res[i].ndeps; j++)
             nrev[t->res[i].deps[j]]++;
     for (size_t i = 0; i < n; i++) {
         rev[i] = malloc((nrev[i] ? nrev[i] : 1) * sizeof **rev);
         if (!rev[i])
-            goto out;
+            goto oom;
         nrev[i] = 0;
     }
     for (size_t i = 0; i < n; i++) {
@@ -300,13 +300,13 @@ void dp_tpl_graph_build(dp_template *t)
         tpl_res *r = &t->res[i];
         r->dep_names = calloc(r->ndeps + 1, sizeof *r->dep_names);
         r->explicit_names = calloc(r->nexplicit + 1, sizeof *r->explicit_names);
-        if (!r->dep_names || !r->explicit_names)
-            continue;
+        size_t *sorted = malloc((r->ndeps ? r->ndeps : 1) * sizeof *sorted);
+        if (!r->dep_names || !r->explicit_names || !sorted) {
+            free(sorted);
+            goto oom; /* a resource without its dependencies would be applied out of order */
+        }
         for (size_t j = 0; j < r->nexplicit; j++)
             r->explicit_names[j] = t->res[r->deps[j]].pub.logical_id;
-        size_t *sorted = malloc((r->ndeps ? r->ndeps : 1) * sizeof *sorted);
-        if (!sorted)
-            continue;
         if (r->ndeps)
             memcpy(sorted, r->deps, r->ndeps * sizeof *sorted);
         for (size_t a = 1; a < r->ndeps; a++) /* insertion sort: lists are short */
@@ -323,6 +323,9 @@ void dp_tpl_graph_build(dp_template *t)
         r->pub.explicit_depends_on = r->explicit_names;
         r->pub.nexplicit_depends_on = r->nexplicit;
     }
+    goto out;
+oom:
+    dp_diags_add(t->d, DP_DIAG_ERROR, t->file, 0, 0, "out of memory ordering the resources");
 out:
     for (size_t i = 0; rev && i < n; i++)
         free(rev[i]);

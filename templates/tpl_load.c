@@ -71,16 +71,22 @@ static void copy_ctx(dp_template *t, const dp_tpl_context *c)
         v[CTX_PARTITION] = !strncmp(region, "cn-", 3) ? "aws-cn" : !strncmp(region, "us-gov-", 7) ? "aws-us-gov" : "aws";
     if (region && !v[CTX_URL_SUFFIX])
         v[CTX_URL_SUFFIX] = !strncmp(region, "cn-", 3) ? "amazonaws.com.cn" : "amazonaws.com";
+    bool oom = false;
     for (int i = 0; i < 6; i++)
-        t->ctx_strs[i] = v[i] ? strdup(v[i]) : NULL;
+        if (v[i] && !(t->ctx_strs[i] = strdup(v[i])))
+            oom = true;
     if (c && c->azs) {
         size_t n = 0;
         while (c->azs[n])
             n++;
         t->azs = calloc(n + 1, sizeof *t->azs);
-        for (size_t i = 0; t->azs && i < n; i++)
-            t->azs[i] = strdup(c->azs[i]);
+        oom |= !t->azs;
+        for (size_t i = 0; t->azs && i < n && !oom; i++) /* the list ends at the first NULL */
+            if (!(t->azs[i] = strdup(c->azs[i])))
+                oom = true;
     }
+    if (oom) /* a missing pseudo parameter would evaluate wrongly: fail the load */
+        dp_diags_add(t->d, DP_DIAG_ERROR, t->file, 0, 0, "out of memory");
 }
 
 static void build(dp_template *t, const dp_tpl_options *o)

@@ -6,11 +6,13 @@
 # BUILD_DIR must be a non-sanitizer build (ASan and valgrind do not mix). The test list,
 # commands, arguments, environment and working directories come from CTest itself
 # (ctest --show-only=json-v1), so every case runs exactly as CTest would run it.
-# CTEST_REGEX defaults to the unit tests that exercise drivers/. Exit status: 0 when every
+# CTEST_REGEX defaults to the unit tests that exercise drivers/, then (appended) those of
+# provisioner/ and templates/: unit.engine_*, state, rotate_*, task_*, template_* and the
+# template corpus cases templates.good.* / templates.bad.*. Exit status: 0 when every
 # case passes with no valgrind error, 1 otherwise (the failing cases are listed).
 set -u
 build=${1:?usage: tests/valgrind.sh BUILD_DIR [CTEST_REGEX]}
-regex=${2:-'^(unit\.(endpoint|retry|protocols|config|creds|creds_assume|creds_remote|sigv4_s3|password|rds_common|dms_settings|parsers_fuzz)|sigv4\.)'}
+regex=${2:-'^(unit\.(endpoint|retry|protocols|config|creds|creds_assume|creds_remote|sigv4_s3|password|rds_common|dms_settings|parsers_fuzz)|sigv4\.|unit\.(engine_[a-z_]+|state|rotate_[a-z_]+|task_[a-z_]+|template_[a-z_]+)$|templates\.(good|bad)\.)'}
 
 for tool in valgrind ctest jq; do
     command -v "$tool" >/dev/null || { echo "valgrind.sh: $tool not found" >&2; exit 2; }
