@@ -164,6 +164,14 @@ cJSON *dp_plan_known_lookup(void *ctx, const char *logical_id, const char *attr)
             a = &k->plan->v[i];
     if (a && (a->kind == DP_ACT_CREATE || a->kind == DP_ACT_REPLACE))
         return NULL; /* known after apply */
+    /* An attribute mirroring a property this update changes (an SSM parameter's Value) is
+     * only known once the update ran. */
+    for (size_t i = 0; a && attr && a->kind == DP_ACT_UPDATE && i < a->changes.n; i++) {
+        const char *p = a->changes.v[i].property;
+        size_t pl = strlen(p);
+        if (!strncmp(attr, p, pl) && (attr[pl] == '\0' || attr[pl] == '.'))
+            return NULL;
+    }
     const cJSON *s = state_res(k->state, logical_id);
     if (!attr) {
         const char *id = a && a->physical_id ? a->physical_id : sstr(s, "physical_id");
