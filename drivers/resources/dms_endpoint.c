@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "drivers/core/json_proto.h"
-#include "drivers/resources/dms.h"
+#include "drivers/resources/dms_flow.h"
 #include "drivers/resources/tagging.h"
 
 #define TYPE "AWS::DMS::Endpoint"
@@ -54,10 +54,7 @@ static const char *const scalars[] = {"EndpointType", "EngineName", "Username", 
 static const char *const defaulted[] = {"SslMode", "ExtraConnectionAttributes", "KmsKeyId", "CertificateArn", "Port",
                                         "DatabaseName", "ServerName", "Username", NULL};
 
-static int describe_arn(dp_client *c, const char *arn, cJSON **ep, dp_err *e)
-{
-    return dp_dms_describe_one(c, "DescribeEndpoints", "Endpoints", "endpoint-arn", arn, ep, e);
-}
+static const dp_dms_kind kind; /* defined below, after its hooks */
 
 static bool listed(const char *const *keys, const char *k)
 {
@@ -90,16 +87,9 @@ static cJSON *settings_prop(const cJSON *live, const char *cfn, const cJSON *des
     return out;
 }
 
-static void success(const dp_resource_req *r, dp_progress *p, const cJSON *ep, const char *verb)
+/* Properties of a described endpoint in template form (owned). */
+static cJSON *props_of(const dp_resource_req *r, const cJSON *ep)
 {
-    const char *arn = dp_prop_str(ep, "EndpointArn");
-    dp_err e;
-    dp_err_clear(&e);
-    cJSON *tags = NULL;
-    if (dp_dms_tags(r->client, arn, &tags, &e)) {
-        dp_progress_fail(p, r, verb, &e);
-        return;
-    }
     cJSON *props = cJSON_CreateObject();
     dp_dms_report(props, ep, "EndpointIdentifier", "EndpointIdentifier");
     dp_dms_keep_case(props, r->desired, "EndpointIdentifier");
@@ -118,36 +108,22 @@ static void success(const dp_resource_req *r, dp_progress *p, const cJSON *ep, c
             cJSON_AddItemToObject(props, settings[i].cfn, s);
     }
     dp_dms_drop_unset(props, r->desired, defaulted);
-    dp_dms_add_tags_prop(props, tags);
-    cJSON_Delete(tags);
-    cJSON *model = dp_model_new(arn, props);
-    dp_model_attr(model, "Id", arn);
-    dp_model_attr(model, "Arn", arn);
-    dp_model_attr(model, "ExternalId", dp_prop_str(ep, "ExternalId"));
-    dp_progress_success(p, model);
+    return props;
 }
 
-/* One poll until the endpoint is "active" (creating -> active). */
-static void wait_active(const dp_resource_req *r, dp_progress *p, const char *arn, const char *verb)
+/* GetAtt values beyond Id and Arn. */
+static void attrs(cJSON *model, const cJSON *ep)
 {
-    dp_err e;
-    dp_err_clear(&e);
-    cJSON *ep = NULL;
-    int rc = describe_arn(r->client, arn, &ep, &e);
-    const char *status = rc ? NULL : dp_prop_str(ep, "Status");
-    if (rc == 1)
-        dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s: %s %s disappeared", verb, r->logical_id, WHAT, arn);
-    else if (rc)
-        dp_progress_fail(p, r, verb, &e);
-    else if (!status || !strcmp(status, "active"))
-        success(r, p, ep, verb);
-    else if (!strcmp(status, "creating")) {
-        cJSON *ctx = cJSON_CreateObject();
-        cJSON_AddStringToObject(ctx, "arn", arn);
-        dp_progress_wait(p, r, ctx, "endpoint creating");
-    } else
-        dp_progress_failf(p, DP_E_AWS, "%s %s: %s %s is %s", verb, r->logical_id, WHAT, arn, status);
-    cJSON_Delete(ep);
+    dp_model_attr(model, "ExternalId", dp_prop_str(ep, "ExternalId"));
+}
+
+/* Creating -> active: no status counts as active; any other status fails. */
+static dp_dms_state state(const cJSON *ep)
+{
+    const char *status = dp_prop_str(ep, "Status");
+    if (!status || !strcmp(status, "active"))
+        return DP_DMS_READY;
+    return !strcmp(status, "creating") ? DP_DMS_WAIT : DP_DMS_FAILED;
 }
 
 /* Endpoint parameters shared by CreateEndpoint and ModifyEndpoint, all from desired. */
@@ -161,66 +137,37 @@ static void put_all(cJSON *in, const cJSON *d)
         dp_dms_copy(in, d, settings[i].cfn, settings[i].api);
 }
 
-static void create(const dp_resource_req *r, dp_progress *p)
+static void create_input(cJSON *in, const dp_resource_req *r)
 {
-    const char *arn = dp_prop_str(r->context, "arn");
-    if (arn) {
-        wait_active(r, p, arn, "creating");
-        return;
-    }
-    char id[256];
-    dp_dms_name(r, "EndpointIdentifier", 255, id, sizeof id);
-    dp_err e;
-    dp_err_clear(&e);
-    cJSON *ep = NULL;
-    int rc = dp_dms_describe_one(r->client, "DescribeEndpoints", "Endpoints", "endpoint-id", id, &ep, &e);
-    if (rc == 1) {
-        cJSON *in = cJSON_CreateObject(), *out = NULL;
-        cJSON_AddStringToObject(in, "EndpointIdentifier", id);
-        put_all(in, r->desired);
-        dp_dms_copy(in, r->desired, "KmsKeyId", "KmsKeyId");
-        dp_dms_copy(in, r->desired, "ResourceIdentifier", "ResourceIdentifier");
-        cJSON_AddItemToObject(in, "Tags", dp_dms_want_tags(r));
-        rc = dp_json_call(r->client, &dp_svc_dms, "CreateEndpoint", in, &out, &e);
-        cJSON_Delete(in);
-        if (!rc) {
-            const char *new_arn = dp_prop_str(dp_prop(out, "Endpoint"), "EndpointArn");
-            wait_active(r, p, new_arn ? new_arn : "", "creating");
-            cJSON_Delete(out);
-            return;
-        }
-        cJSON_Delete(out);
-        if (strcmp(e.aws_code, "ResourceAlreadyExistsFault")) {
-            dp_progress_fail(p, r, "creating", &e);
-            return;
-        }
-        dp_err_clear(&e); /* a retried call whose first attempt went through: look again */
-        rc = dp_dms_describe_one(r->client, "DescribeEndpoints", "Endpoints", "endpoint-id", id, &ep, &e);
-    }
-    if (rc) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    const char *found = dp_prop_str(ep, "EndpointArn");
-    if (found && dp_dms_require_owned(r, found, WHAT, id, p) == 0)
-        wait_active(r, p, found, "adopting");
-    cJSON_Delete(ep);
+    put_all(in, r->desired);
+    dp_dms_copy(in, r->desired, "KmsKeyId", "KmsKeyId");
+    dp_dms_copy(in, r->desired, "ResourceIdentifier", "ResourceIdentifier");
 }
 
-static void read_(const dp_resource_req *r, dp_progress *p)
+static void created(const dp_resource_req *r, dp_progress *p, const char *arn)
 {
-    dp_err e;
-    dp_err_clear(&e);
-    cJSON *ep = NULL;
-    int rc = describe_arn(r->client, r->physical_id, &ep, &e);
-    if (rc == 1)
-        dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s not found", WHAT, r->physical_id);
-    else if (rc)
-        dp_progress_fail(p, r, "reading", &e);
-    else
-        success(r, p, ep, "reading");
-    cJSON_Delete(ep);
+    dp_dms_wait_available(&kind, r, p, arn, "creating");
 }
+
+static void adopt(const dp_resource_req *r, dp_progress *p, const char *arn)
+{
+    dp_dms_wait_available(&kind, r, p, arn, "adopting");
+}
+
+/* EndpointDeleted fails when the endpoint is back. */
+static const char *const again[] = {"active", "creating", NULL};
+
+static const dp_dms_kind kind = {
+    .type = TYPE, .what = WHAT, .id_prop = "EndpointIdentifier", .id_max = 255, .lower_id = false,
+    .describe_op = "DescribeEndpoints", .list_key = "Endpoints", .id_filter = "endpoint-id",
+    .arn_filter = "endpoint-arn", .arn_field = "EndpointArn", .status_field = "Status",
+    .create_op = "CreateEndpoint", .created_key = "Endpoint", .delete_op = "DeleteEndpoint", .again = again,
+    .resume = NULL, .create_input = create_input, .created = created, .adopt = adopt, .props_of = props_of,
+    .attrs = attrs, .state = state};
+
+static void create(const dp_resource_req *r, dp_progress *p) { dp_dms_create(&kind, r, p); }
+
+static void read_(const dp_resource_req *r, dp_progress *p) { dp_dms_read(&kind, r, p); }
 
 /* ModifyEndpoint input for what differs (NULL when nothing); the password is sent whenever
  * something else changes, or alone when nothing else (tags included) differs, since it cannot
@@ -401,14 +348,9 @@ static void update(const dp_resource_req *r, dp_progress *p)
         }
     }
     cJSON *ep = NULL;
-    int rc = describe_arn(r->client, r->physical_id, &ep, &e);
-    if (rc) {
-        if (rc == 1)
-            dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s not found", WHAT, r->physical_id);
-        else
-            dp_progress_fail(p, r, "updating", &e);
+    if (dp_dms_current(&kind, r, p, "updating", &ep))
         return;
-    }
+    int rc = 0;
     bool differ = tags_differ(r, &e, &rc);
     cJSON *in = rc ? NULL : modify_input(r, ep, differ);
     cJSON_Delete(ep);
@@ -464,60 +406,7 @@ static void update(const dp_resource_req *r, dp_progress *p)
         read_(r, p);
 }
 
-/* One poll of the EndpointDeleted waiter. */
-static void wait_deleted(const dp_resource_req *r, dp_progress *p)
-{
-    dp_err e;
-    dp_err_clear(&e);
-    cJSON *ep = NULL;
-    int rc = describe_arn(r->client, r->physical_id, &ep, &e);
-    const char *status = rc ? NULL : dp_prop_str(ep, "Status");
-    if (rc == 1)
-        dp_progress_success(p, NULL);
-    else if (rc)
-        dp_progress_fail(p, r, "deleting", &e);
-    else if (status && (!strcmp(status, "active") || !strcmp(status, "creating")))
-        dp_progress_failf(p, DP_E_AWS, "deleting %s: %s %s is %s again", r->logical_id, WHAT, r->physical_id, status);
-    else {
-        cJSON *ctx = cJSON_CreateObject();
-        cJSON_AddBoolToObject(ctx, "deleting", 1);
-        dp_progress_wait(p, r, ctx, "endpoint deleting");
-    }
-    cJSON_Delete(ep);
-}
-
-static void del(const dp_resource_req *r, dp_progress *p)
-{
-    if (dp_prop(r->context, "deleting")) {
-        wait_deleted(r, p);
-        return;
-    }
-    dp_err e;
-    dp_err_clear(&e);
-    cJSON *in = cJSON_CreateObject(), *out = NULL;
-    cJSON_AddStringToObject(in, "EndpointArn", r->physical_id);
-    int rc = dp_json_call(r->client, &dp_svc_dms, "DeleteEndpoint", in, &out, &e);
-    cJSON_Delete(in);
-    cJSON_Delete(out);
-    if (rc && dp_dms_not_found(&e)) {
-        dp_progress_success(p, NULL);
-        return;
-    }
-    if (rc && !strcmp(e.aws_code, "InvalidResourceStateFault")) {
-        cJSON *ep = NULL;
-        dp_err e2;
-        dp_err_clear(&e2);
-        if (describe_arn(r->client, r->physical_id, &ep, &e2) == 0 && dp_prop_str(ep, "Status") &&
-            !strcmp(dp_prop_str(ep, "Status"), "deleting"))
-            rc = 0; /* a retried delete: the first one went through */
-        cJSON_Delete(ep);
-    }
-    if (rc) {
-        dp_progress_fail(p, r, "deleting", &e);
-        return;
-    }
-    wait_deleted(r, p);
-}
+static void del(const dp_resource_req *r, dp_progress *p) { dp_dms_delete(&kind, r, p); }
 
 static int list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp_err *e)
 {

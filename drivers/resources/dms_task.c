@@ -13,15 +13,12 @@
 #include <strings.h>
 
 #include "drivers/core/json_proto.h"
-#include "drivers/resources/dms.h"
+#include "drivers/resources/dms_flow.h"
 
 #define TYPE "AWS::DMS::ReplicationTask"
 #define WHAT "replication task"
 
-static int describe_arn(dp_client *c, const char *arn, cJSON **t, dp_err *e)
-{
-    return dp_dms_describe_one(c, "DescribeReplicationTasks", "ReplicationTasks", "replication-task-arn", arn, t, e);
-}
+static const dp_dms_kind kind; /* defined below, after its hooks */
 
 static bool is(const char *s, const char *v) { return s && !strcmp(s, v); }
 
@@ -47,16 +44,9 @@ static void add_json_prop(cJSON *props, const cJSON *t, const char *name, const 
     free(c);
 }
 
-static void success(const dp_resource_req *r, dp_progress *p, const cJSON *t, const char *verb)
+/* Properties of a described task in template form (owned). */
+static cJSON *props_of(const dp_resource_req *r, const cJSON *t)
 {
-    const char *arn = dp_prop_str(t, "ReplicationTaskArn");
-    dp_err e;
-    dp_err_clear(&e);
-    cJSON *tags = NULL;
-    if (dp_dms_tags(r->client, arn, &tags, &e)) {
-        dp_progress_fail(p, r, verb, &e);
-        return;
-    }
     cJSON *props = cJSON_CreateObject();
     static const char *const same[] = {"ReplicationTaskIdentifier", "MigrationType", "SourceEndpointArn",
                                        "TargetEndpointArn", "ReplicationInstanceArn", "CdcStartPosition",
@@ -70,12 +60,7 @@ static void success(const dp_resource_req *r, dp_progress *p, const cJSON *t, co
         add_json_prop(props, t, "ReplicationTaskSettings", want_settings);
     add_json_prop(props, t, "TaskData", NULL);
     free(want_settings);
-    dp_dms_add_tags_prop(props, tags);
-    cJSON_Delete(tags);
-    cJSON *model = dp_model_new(arn, props);
-    dp_model_attr(model, "Id", arn);
-    dp_model_attr(model, "Arn", arn);
-    dp_progress_success(p, model);
+    return props;
 }
 
 static void wait_ctx(dp_progress *p, const dp_resource_req *r, const char *arn, const char *stage, bool was_running,
@@ -100,14 +85,14 @@ static void wait_ready(const dp_resource_req *r, dp_progress *p, const char *arn
     dp_err e;
     dp_err_clear(&e);
     cJSON *t = NULL;
-    int rc = describe_arn(r->client, arn, &t, &e);
+    int rc = dp_dms_describe_arn(&kind, r->client, arn, &t, &e);
     const char *s = rc ? NULL : dp_prop_str(t, "Status");
     if (rc == 1)
         dp_progress_failf(p, DP_E_NOT_FOUND, "creating %s: %s %s disappeared", r->logical_id, WHAT, arn);
     else if (rc)
         dp_progress_fail(p, r, "creating", &e);
     else if (is(s, "ready") || (adopted && (is(s, "running") || is(s, "stopped"))))
-        success(r, p, t, adopted ? "adopting" : "creating");
+        dp_dms_success(&kind, r, p, t, adopted ? "adopting" : "creating");
     else if (is(s, "creating") || (adopted && (is(s, "modifying") || is(s, "moving") || is(s, "starting") ||
                                                is(s, "stopping"))))
         wait_ctx(p, r, arn, adopted ? "adopted" : "created", false, s);
@@ -140,75 +125,45 @@ static void add_json_input(cJSON *in, const cJSON *d, const char *name)
     free(c);
 }
 
-static void create(const dp_resource_req *r, dp_progress *p)
+static void create_input(cJSON *in, const dp_resource_req *r)
 {
-    const char *arn = dp_prop_str(r->context, "arn");
-    if (arn) {
-        wait_ready(r, p, arn, is(dp_prop_str(r->context, "stage"), "adopted"));
-        return;
-    }
-    char id[256];
-    dp_dms_name(r, "ReplicationTaskIdentifier", 255, id, sizeof id);
-    dp_err e;
-    dp_err_clear(&e);
-    cJSON *t = NULL;
-    int rc = dp_dms_describe_one(r->client, "DescribeReplicationTasks", "ReplicationTasks", "replication-task-id", id,
-                                 &t, &e);
-    if (rc == 1) {
-        const cJSON *d = r->desired;
-        cJSON *in = cJSON_CreateObject(), *out = NULL;
-        cJSON_AddStringToObject(in, "ReplicationTaskIdentifier", id);
-        static const char *const strs[] = {"SourceEndpointArn", "TargetEndpointArn", "ReplicationInstanceArn",
-                                           "MigrationType", "CdcStartPosition", "CdcStopPosition",
-                                           "ResourceIdentifier", NULL};
-        for (const char *const *k = strs; *k; k++)
-            dp_dms_copy(in, d, *k, *k);
-        add_json_input(in, d, "TableMappings");
-        add_json_input(in, d, "ReplicationTaskSettings");
-        add_json_input(in, d, "TaskData");
-        add_cdc_start_time(in, d);
-        cJSON_AddItemToObject(in, "Tags", dp_dms_want_tags(r));
-        rc = dp_json_call(r->client, &dp_svc_dms, "CreateReplicationTask", in, &out, &e);
-        cJSON_Delete(in);
-        if (!rc) {
-            const char *new_arn = dp_prop_str(dp_prop(out, "ReplicationTask"), "ReplicationTaskArn");
-            wait_ctx(p, r, new_arn ? new_arn : "", "created", false, "creating");
-            cJSON_Delete(out);
-            return;
-        }
-        cJSON_Delete(out);
-        if (strcmp(e.aws_code, "ResourceAlreadyExistsFault")) {
-            dp_progress_fail(p, r, "creating", &e);
-            return;
-        }
-        dp_err_clear(&e); /* a retried call whose first attempt went through: look again */
-        rc = dp_dms_describe_one(r->client, "DescribeReplicationTasks", "ReplicationTasks", "replication-task-id", id,
-                                 &t, &e);
-    }
-    if (rc) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    const char *found = dp_prop_str(t, "ReplicationTaskArn");
-    if (found && dp_dms_require_owned(r, found, WHAT, id, p) == 0)
-        wait_ready(r, p, found, true);
-    cJSON_Delete(t);
+    const cJSON *d = r->desired;
+    static const char *const strs[] = {"SourceEndpointArn", "TargetEndpointArn", "ReplicationInstanceArn",
+                                       "MigrationType", "CdcStartPosition", "CdcStopPosition",
+                                       "ResourceIdentifier", NULL};
+    for (const char *const *k = strs; *k; k++)
+        dp_dms_copy(in, d, *k, *k);
+    add_json_input(in, d, "TableMappings");
+    add_json_input(in, d, "ReplicationTaskSettings");
+    add_json_input(in, d, "TaskData");
+    add_cdc_start_time(in, d);
 }
 
-static void read_(const dp_resource_req *r, dp_progress *p)
+static void created(const dp_resource_req *r, dp_progress *p, const char *arn)
 {
-    dp_err e;
-    dp_err_clear(&e);
-    cJSON *t = NULL;
-    int rc = describe_arn(r->client, r->physical_id, &t, &e);
-    if (rc == 1)
-        dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s not found", WHAT, r->physical_id);
-    else if (rc)
-        dp_progress_fail(p, r, "reading", &e);
-    else
-        success(r, p, t, "reading");
-    cJSON_Delete(t);
+    wait_ctx(p, r, arn, "created", false, "creating");
 }
+
+static void resume(const dp_resource_req *r, dp_progress *p, const char *arn)
+{
+    wait_ready(r, p, arn, is(dp_prop_str(r->context, "stage"), "adopted"));
+}
+
+static void adopt(const dp_resource_req *r, dp_progress *p, const char *arn) { wait_ready(r, p, arn, true); }
+
+/* Waits and deletes are the task's own (ReplicationTaskReady / Stopped / Deleted): no state,
+ * delete_op or again. */
+static const dp_dms_kind kind = {
+    .type = TYPE, .what = WHAT, .id_prop = "ReplicationTaskIdentifier", .id_max = 255, .lower_id = false,
+    .describe_op = "DescribeReplicationTasks", .list_key = "ReplicationTasks", .id_filter = "replication-task-id",
+    .arn_filter = "replication-task-arn", .arn_field = "ReplicationTaskArn", .status_field = "Status",
+    .create_op = "CreateReplicationTask", .created_key = "ReplicationTask", .delete_op = NULL, .again = NULL,
+    .resume = resume, .create_input = create_input, .created = created, .adopt = adopt, .props_of = props_of,
+    .attrs = NULL, .state = NULL};
+
+static void create(const dp_resource_req *r, dp_progress *p) { dp_dms_create(&kind, r, p); }
+
+static void read_(const dp_resource_req *r, dp_progress *p) { dp_dms_read(&kind, r, p); }
 
 /* ModifyReplicationTask input for what differs between desired and the live task; NULL if
  * nothing. CdcStartTime cannot be read back: it is sent when the template's value is not the
@@ -293,14 +248,9 @@ static void update(const dp_resource_req *r, dp_progress *p)
     dp_err_clear(&e);
     const char *want_type = dp_prop_str(r->desired, "MigrationType");
     cJSON *t = NULL;
-    int rc = describe_arn(r->client, arn, &t, &e);
-    if (rc) {
-        if (rc == 1)
-            dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s not found", WHAT, arn);
-        else
-            dp_progress_fail(p, r, "updating", &e);
+    if (dp_dms_current(&kind, r, p, "updating", &t))
         return;
-    }
+    int rc = 0;
     const char *s = dp_prop_str(t, "Status");
     if (!stage) {
         const char *have_type = dp_prop_str(t, "MigrationType");
@@ -358,7 +308,7 @@ static void update(const dp_resource_req *r, dp_progress *p)
                               why ? ": " : "", why ? why : "");
             goto out;
         }
-        success(r, p, t, "updating"); /* running, or stopped when a full load finished */
+        dp_dms_success(&kind, r, p, t, "updating"); /* running, or stopped when a full load finished */
         goto out;
     }
     if (is(stage, "move")) {
@@ -403,7 +353,7 @@ static void update(const dp_resource_req *r, dp_progress *p)
             wait_ctx(p, r, arn, "resuming", true, "starting");
             goto out;
         }
-        success(r, p, t, "updating");
+        dp_dms_success(&kind, r, p, t, "updating");
     }
     goto out;
 fail:
@@ -419,7 +369,7 @@ static void del(const dp_resource_req *r, dp_progress *p)
     dp_err e;
     dp_err_clear(&e);
     cJSON *t = NULL;
-    int rc = describe_arn(r->client, arn, &t, &e);
+    int rc = dp_dms_describe_arn(&kind, r->client, arn, &t, &e);
     const char *s = rc ? NULL : dp_prop_str(t, "Status");
     bool deleting = dp_prop_bool(r->context, "deleting", false);
     if (rc == 1) {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "drivers/resources/common.h"
-#include "drivers/resources/rds_common.h"
+#include "drivers/resources/rds_flow.h"
 #include "drivers/resources/tagging.h"
 
 #define TYPE "AWS::RDS::DBSubnetGroup"
@@ -17,12 +17,6 @@
 
 static const char *const supported[] = {"DBSubnetGroupName", "DBSubnetGroupDescription", "SubnetIds", "Tags", NULL};
 
-static int describe(dp_client *c, const char *name, xmlDocPtr *doc, xmlNodePtr *node, dp_err *e)
-{
-    return dp_rds_describe(c, "DescribeDBSubnetGroups", "DBSubnetGroupName", name, "DBSubnetGroups/DBSubnetGroup",
-                           "DBSubnetGroupNotFoundFault", doc, node, e);
-}
-
 /* Model of a described group with its tags (borrowed). */
 static cJSON *model_of(xmlNodePtr g, const cJSON *tags)
 {
@@ -30,182 +24,47 @@ static cJSON *model_of(xmlNodePtr g, const cJSON *tags)
     dp_rds_put_str(props, "DBSubnetGroupName", g, "DBSubnetGroupName");
     dp_rds_put_str(props, "DBSubnetGroupDescription", g, "DBSubnetGroupDescription");
     cJSON_AddItemToObject(props, "SubnetIds", dp_rds_strings(g, "Subnets", "Subnet", "SubnetIdentifier"));
-    cJSON *t = dp_tags_template_form(tags, "Key", "Value");
-    if (t)
-        cJSON_AddItemToObject(props, "Tags", t);
-    char *name = dp_xml_text(g, "DBSubnetGroupName");
-    cJSON *m = dp_model_new(name, props);
-    free(name);
-    return m;
+    return dp_rds_model(g, props, tags, "DBSubnetGroupName", NULL);
 }
 
-/* Describes name and its tags: 1 found, 0 not found, -1 error (e). */
-static int lookup(dp_client *c, const char *name, xmlDocPtr *doc, xmlNodePtr *node, cJSON **tags, dp_err *e)
+/* DBSubnetGroup answers carry no TagList: ListTagsForResource on its ARN. */
+static int group_tags(dp_client *c, xmlNodePtr g, const char *name, cJSON **tags, dp_err *e)
 {
-    *tags = NULL;
-    int rc = describe(c, name, doc, node, e);
-    if (rc != 1)
-        return rc;
-    char *arn = dp_xml_text(*node, "DBSubnetGroupArn");
-    rc = arn && !dp_rds_list_tags(c, arn, tags, e) ? 1 : -1;
+    char *arn = dp_xml_text(g, "DBSubnetGroupArn");
+    int rc = arn && !dp_rds_list_tags(c, arn, tags, e) ? 0 : -1;
     if (!arn)
         dp_err_set(e, DP_E_PARSE, "DescribeDBSubnetGroups gave no DBSubnetGroupArn for %s", name);
     free(arn);
-    if (rc < 0) {
-        xmlFreeDoc(*doc);
-        *doc = NULL;
-    }
     return rc;
 }
 
-static void read_into(const dp_resource_req *r, const char *name, dp_progress *p)
+static void create_params(dp_params *q, const dp_resource_req *r)
 {
-    dp_err e;
-    dp_err_clear(&e);
-    xmlDocPtr doc = NULL;
-    xmlNodePtr g = NULL;
-    cJSON *tags = NULL;
-    int rc = lookup(r->client, name, &doc, &g, &tags, &e);
-    if (rc < 0) {
-        dp_progress_fail(p, r, "reading " WHAT, &e);
-    } else if (rc == 0) {
-        dp_progress_failf(p, DP_E_NOT_FOUND, WHAT " %s not found", name);
-    } else {
-        dp_progress_success(p, model_of(g, tags));
-    }
-    cJSON_Delete(tags);
-    xmlFreeDoc(doc);
+    dp_rds_param(q, "DBSubnetGroupDescription", r->desired, "DBSubnetGroupDescription");
+    dp_rds_param_list(q, "SubnetIds", "SubnetIdentifier", dp_prop(r->desired, "SubnetIds"));
 }
 
-static void sg_read(const dp_resource_req *r, dp_progress *p) { read_into(r, r->physical_id, p); }
-
-/* After the create call: the group is usable at once, but a read may lag behind. */
-static void create_wait(const dp_resource_req *r, dp_progress *p, const char *name)
+/* ModifyDBSubnetGroup needs the full subnet list every time. */
+static int modify_params(dp_params *q, const dp_resource_req *r)
 {
-    read_into(r, name, p);
-    if (p->status == DP_OP_FAILED && p->err.kind == DP_E_NOT_FOUND && dp_poll_count(r) < 20) {
-        dp_err_clear(&p->err);
-        cJSON *ctx = cJSON_CreateObject();
-        cJSON_AddStringToObject(ctx, "name", name);
-        dp_progress_wait(p, r, ctx, WHAT " becoming visible");
-    }
+    if (!dp_rds_changed(r->desired, r->previous, "DBSubnetGroupDescription") &&
+        !dp_rds_changed(r->desired, r->previous, "SubnetIds"))
+        return 0;
+    create_params(q, r);
+    return 1;
 }
 
-/* 1 when a same-named group exists and is ours (p holds the model), 0 when there is none,
- * -1 when p failed (error, or owned by someone else). */
-static int existing(const dp_resource_req *r, const char *name, dp_progress *p)
-{
-    dp_err e;
-    dp_err_clear(&e);
-    xmlDocPtr doc = NULL;
-    xmlNodePtr g = NULL;
-    cJSON *tags = NULL;
-    int rc = lookup(r->client, name, &doc, &g, &tags, &e);
-    if (rc < 0)
-        dp_progress_fail(p, r, "creating " WHAT, &e);
-    else if (rc == 1 && dp_rds_check_owned(p, r, WHAT, name, tags) == DP_OWNED)
-        dp_progress_success(p, model_of(g, tags)); /* a retried create: adopt it */
-    else if (rc == 1)
-        rc = -1;
-    cJSON_Delete(tags);
-    xmlFreeDoc(doc);
-    return rc;
-}
+/* No waiters: creates and modifies take effect at once (status_field NULL). */
+static const dp_rds_kind kind = {
+    .type = TYPE, .what = WHAT, .id_prop = "DBSubnetGroupName", .id_max = NAME_MAX_LEN,
+    .describe_op = "DescribeDBSubnetGroups", .describe_path = "DBSubnetGroups/DBSubnetGroup",
+    .not_found = "DBSubnetGroupNotFoundFault", .status_field = NULL, .arn_field = "DBSubnetGroupArn",
+    .create_op = "CreateDBSubnetGroup", .modify_op = "ModifyDBSubnetGroup", .delete_op = "DeleteDBSubnetGroup",
+    .busy_code = NULL, .apply_immediately = false, .supported = supported, .modify_scalars = NULL,
+    .tags = group_tags, .model_of = model_of, .create_params = create_params, .modify_params = modify_params,
+    .snapshot_ok = NULL, .has_dependents = NULL, .dependents_hint = NULL};
 
-static void sg_create(const dp_resource_req *r, dp_progress *p)
-{
-    const char *ctx_name = dp_prop_str(r->context, "name");
-    if (ctx_name) {
-        create_wait(r, p, ctx_name);
-        return;
-    }
-    const char *bad = dp_rds_unsupported(r->desired, supported);
-    if (bad) {
-        dp_progress_failf(p, DP_E_INPUT, TYPE " %s: property %s is not supported by dmsprov", r->logical_id, bad);
-        return;
-    }
-    char name[NAME_MAX_LEN + 1];
-    dp_rds_identifier(r->desired, "DBSubnetGroupName", r, NAME_MAX_LEN, name, sizeof name);
-    if (existing(r, name, p))
-        return;
-    dp_params q;
-    dp_params_init(&q, "CreateDBSubnetGroup", DP_RDS_API_VERSION);
-    dp_params_add(&q, "DBSubnetGroupName", name);
-    dp_rds_param(&q, "DBSubnetGroupDescription", r->desired, "DBSubnetGroupDescription");
-    dp_rds_param_list(&q, "SubnetIds", "SubnetIdentifier", dp_prop(r->desired, "SubnetIds"));
-    cJSON *tags = dp_tags_with_ownership(dp_prop(r->desired, "Tags"), r->stack, r->logical_id);
-    dp_rds_param_tags(&q, "Tags", tags);
-    cJSON_Delete(tags);
-    dp_err e;
-    dp_err_clear(&e);
-    xmlDocPtr doc = NULL;
-    dp_rds_call(r->client, "CreateDBSubnetGroup", &q, NULL, &doc, &e);
-    dp_params_cleanup(&q);
-    if (!doc) {
-        /* the create went through, its answer was lost and the retry collided (on AWS
-         * AlreadyExists; moto may answer otherwise): a same-named resource with our tags is adopted */
-        if (existing(r, name, p))
-            return;
-        dp_progress_fail(p, r, "creating " WHAT, &e);
-        return;
-    }
-    xmlFreeDoc(doc);
-    create_wait(r, p, name);
-}
-
-static void sg_update(const dp_resource_req *r, dp_progress *p)
-{
-    const char *bad = dp_rds_unsupported(r->desired, supported);
-    if (bad) {
-        dp_progress_failf(p, DP_E_INPUT, TYPE " %s: property %s is not supported by dmsprov", r->logical_id, bad);
-        return;
-    }
-    dp_err e;
-    dp_err_clear(&e);
-    xmlDocPtr doc = NULL;
-    xmlNodePtr g = NULL;
-    cJSON *live_tags = NULL;
-    int rc = lookup(r->client, r->physical_id, &doc, &g, &live_tags, &e);
-    if (rc <= 0) {
-        if (rc == 0)
-            dp_progress_failf(p, DP_E_NOT_FOUND, WHAT " %s not found", r->physical_id);
-        else
-            dp_progress_fail(p, r, "updating " WHAT, &e);
-        xmlFreeDoc(doc);
-        return;
-    }
-    char *arn = dp_xml_text(g, "DBSubnetGroupArn");
-    xmlFreeDoc(doc);
-    doc = NULL;
-    if (dp_rds_check_owned(p, r, WHAT, r->physical_id, live_tags) != DP_OWNED)
-        goto done;
-    if (dp_rds_changed(r->desired, r->previous, "DBSubnetGroupDescription") ||
-        dp_rds_changed(r->desired, r->previous, "SubnetIds")) {
-        /* ModifyDBSubnetGroup needs the full subnet list every time */
-        dp_params q;
-        dp_params_init(&q, "ModifyDBSubnetGroup", DP_RDS_API_VERSION);
-        dp_params_add(&q, "DBSubnetGroupName", r->physical_id);
-        dp_rds_param(&q, "DBSubnetGroupDescription", r->desired, "DBSubnetGroupDescription");
-        dp_rds_param_list(&q, "SubnetIds", "SubnetIdentifier", dp_prop(r->desired, "SubnetIds"));
-        dp_rds_call(r->client, "ModifyDBSubnetGroup", &q, NULL, &doc, &e);
-        dp_params_cleanup(&q);
-        if (!doc) {
-            dp_progress_fail(p, r, "updating " WHAT, &e);
-            goto done;
-        }
-        xmlFreeDoc(doc);
-    }
-    cJSON *want = dp_tags_with_ownership(dp_prop(r->desired, "Tags"), r->stack, r->logical_id);
-    rc = dp_rds_sync_tags(r->client, arn, want, live_tags, &e);
-    cJSON_Delete(want);
-    if (rc)
-        dp_progress_fail(p, r, "tagging " WHAT, &e);
-    else
-        read_into(r, r->physical_id, p);
-done:
-    free(arn);
-    cJSON_Delete(live_tags);
-}
+DP_RDS_FLOW_OPS(kind)
 
 static void sg_delete(const dp_resource_req *r, dp_progress *p)
 {
@@ -214,7 +73,7 @@ static void sg_delete(const dp_resource_req *r, dp_progress *p)
     xmlDocPtr doc = NULL;
     xmlNodePtr g = NULL;
     cJSON *tags = NULL;
-    int rc = lookup(r->client, r->physical_id, &doc, &g, &tags, &e);
+    int rc = dp_rds_lookup(&kind, r->client, r->physical_id, &doc, &g, &tags, &e);
     xmlFreeDoc(doc);
     doc = NULL;
     if (rc <= 0) {
@@ -293,9 +152,5 @@ static int sg_list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp
     return rc;
 }
 
-static int sg_physical_id_for(const cJSON *desired, const dp_resource_req *r, char *id, size_t n)
-{
-    return dp_rds_identifier(desired, "DBSubnetGroupName", r, NAME_MAX_LEN, id, n);
-}
-
-const dp_driver dp_driver_rds_subnet_group = {TYPE, sg_create, sg_read, sg_update, sg_delete, sg_list, sg_physical_id_for};
+const dp_driver dp_driver_rds_subnet_group = {TYPE,      rds_op_create, rds_op_read, rds_op_update,
+                                             sg_delete, sg_list,       rds_op_physical_id_for};
