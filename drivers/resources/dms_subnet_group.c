@@ -208,13 +208,52 @@ typedef struct {
     void *ctx;
 } list_env;
 
-/* One page of groups: all their tags in one ListTagsForResource call (ResourceArnList). */
+/* Reports the groups of one ListTagsForResource answer that carry this stack's tags (TagList
+ * rows carry their ResourceArn: pick the stack tag, then the logical id). */
+static int report(list_env *env, const cJSON *out, dp_err *e)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, dp_prop(out, "TagList"))
+    {
+        const char *k = dp_prop_str(t, "Key"), *v = dp_prop_str(t, "Value"), *arn = dp_prop_str(t, "ResourceArn");
+        if (!k || !v || !arn || strcmp(k, DP_TAG_STACK) || strcmp(v, env->stack))
+            continue;
+        const cJSON *u;
+        cJSON_ArrayForEach(u, dp_prop(out, "TagList"))
+        {
+            const char *uk = dp_prop_str(u, "Key"), *uv = dp_prop_str(u, "Value"), *ua = dp_prop_str(u, "ResourceArn");
+            if (uk && uv && ua && !strcmp(ua, arn) && !strcmp(uk, DP_TAG_LOGICAL_ID)) {
+                const char *id = strrchr(arn, ':') + 1;
+                if (env->fn(env->ctx, TYPE, uv, id, e))
+                    return -1;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ListTagsForResource for these ARNs; 1 when one of them is gone (deleted since it was listed). */
+static int tags_of(list_env *env, const cJSON *arns, cJSON **out, dp_err *e)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddItemToObject(in, "ResourceArnList", cJSON_Duplicate(arns, true));
+    int rc = dp_json_call(env->c, &dp_svc_dms, "ListTagsForResource", in, out, e);
+    cJSON_Delete(in);
+    if (rc && dp_dms_not_found(e)) {
+        dp_err_clear(e);
+        return 1;
+    }
+    return rc ? -1 : 0;
+}
+
+/* One page of groups: all their tags in one ListTagsForResource call (ResourceArnList); when a
+ * group was deleted in between (other users of the account), one call per group, skipping it. */
 static int on_page(void *ctx, const cJSON *page, dp_err *e)
 {
     list_env *env = ctx;
-    const cJSON *g, *t;
-    cJSON *in = cJSON_CreateObject(), *out = NULL;
-    cJSON *arns = cJSON_AddArrayToObject(in, "ResourceArnList");
+    const cJSON *g;
+    cJSON *arns = cJSON_CreateArray(), *out = NULL;
     cJSON_ArrayForEach(g, dp_prop(page, "ReplicationSubnetGroups"))
     {
         const char *id = dp_prop_str(g, "ReplicationSubnetGroupIdentifier");
@@ -224,28 +263,29 @@ static int on_page(void *ctx, const cJSON *page, dp_err *e)
         arn_of(partition_of(env->region), env->region, env->account, id, arn, sizeof arn);
         cJSON_AddItemToArray(arns, cJSON_CreateString(arn));
     }
-    int rc = 0;
-    if (cJSON_GetArraySize(arns))
-        rc = dp_json_call(env->c, &dp_svc_dms, "ListTagsForResource", in, &out, e);
-    cJSON_Delete(in);
-    /* TagList rows carry their ResourceArn: pick the stack tag, then the logical id. */
-    cJSON_ArrayForEach(t, dp_prop(out, "TagList"))
-    {
-        const char *k = dp_prop_str(t, "Key"), *v = dp_prop_str(t, "Value"), *arn = dp_prop_str(t, "ResourceArn");
-        if (rc || !k || !v || !arn || strcmp(k, DP_TAG_STACK) || strcmp(v, env->stack))
-            continue;
-        const cJSON *u;
-        cJSON_ArrayForEach(u, dp_prop(out, "TagList"))
-        {
-            const char *uk = dp_prop_str(u, "Key"), *uv = dp_prop_str(u, "Value"), *ua = dp_prop_str(u, "ResourceArn");
-            if (uk && uv && ua && !strcmp(ua, arn) && !strcmp(uk, DP_TAG_LOGICAL_ID)) {
-                const char *id = strrchr(arn, ':') + 1;
-                rc = env->fn(env->ctx, TYPE, uv, id, e);
-                break;
-            }
-        }
-    }
+    int rc = cJSON_GetArraySize(arns) ? tags_of(env, arns, &out, e) : 0;
+    if (rc == 0)
+        rc = report(env, out, e);
     cJSON_Delete(out);
+    const cJSON *one;
+    const cJSON *retry = rc == 1 ? arns : NULL;
+    cJSON_ArrayForEach(one, retry)
+    {
+        cJSON *single = cJSON_CreateArray();
+        cJSON_AddItemToArray(single, cJSON_Duplicate(one, true));
+        out = NULL;
+        int r1 = tags_of(env, single, &out, e);
+        cJSON_Delete(single);
+        if (r1 == 0)
+            r1 = report(env, out, e);
+        cJSON_Delete(out);
+        if (r1 < 0) {
+            rc = -1;
+            break;
+        }
+        rc = 0;
+    }
+    cJSON_Delete(arns);
     return rc ? -1 : 0;
 }
 

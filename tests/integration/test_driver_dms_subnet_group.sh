@@ -65,6 +65,11 @@ out=$("$DPR" $T list --stack "$STACK") || fail "list failed"
 [ "$out" = "Subnets $LOWER" ] || fail "list: got '$out'"
 out=$("$DPR" $T list --stack "other$UNIQ") || fail "list failed"
 [ -z "$out" ] || fail "list of another stack found: $out"
+# a group deleted by someone else between Describe and ListTagsForResource (the batch answers
+# ResourceNotFoundFault) does not fail the listing: the groups are asked one by one
+fault "{\"operation\":\"ListTagsForResource\",\"access_key\":\"$AWS_ACCESS_KEY_ID\",\"error\":\"throttle\",\"code\":\"ResourceNotFoundFault\",\"status\":400,\"count\":1}"
+out=$("$DPR" $T list --stack "$STACK") || fail "list failed after a concurrent delete"
+[ "$out" = "Subnets $LOWER" ] || fail "list after a concurrent delete: got '$out'"
 
 # --- ownership: a same-named group made by someone else is refused and left untouched
 boto "c('dms').create_replication_subnet_group(ReplicationSubnetGroupIdentifier='foreign-$UNIQ', ReplicationSubnetGroupDescription='theirs', SubnetIds=['$SA','$SB'])"
