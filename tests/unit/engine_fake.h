@@ -377,4 +377,21 @@ __attribute__((unused)) static dp_desired fake_desired_view(fake_desired *d)
     return (dp_desired){.ctx = d, .res = d->res, .n = d->n, .properties = fake_props, .outputs = NULL};
 }
 
+/* An empty state document (owned by the caller). */
+static inline cJSON *new_state(void)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddNumberToObject(s, "version", 1);
+    cJSON_AddObjectToObject(s, "resources");
+    return s;
+}
+
+/* A string field of a resource's state entry, or NULL. Borrowed. */
+static inline const char *state_str(const cJSON *state, const char *logical, const char *key)
+{
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(state, "resources"), logical);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 #endif

@@ -9,21 +9,6 @@
 #include "engine_fake.h"
 #include "provisioner/apply.h"
 
-static cJSON *new_state(void)
-{
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddNumberToObject(s, "version", 1);
-    cJSON_AddObjectToObject(s, "resources");
-    return s;
-}
-
-static const char *state_str(const cJSON *state, const char *logical, const char *key)
-{
-    const cJSON *r = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(state, "resources"), logical);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static fake_res *fake_by_logical(const char *logical)
 {
     for (int i = 0; i < fake.nres; i++)

@@ -17,21 +17,6 @@
 
 static volatile sig_atomic_t level;
 
-static cJSON *new_state(void)
-{
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddNumberToObject(s, "version", 1);
-    cJSON_AddObjectToObject(s, "resources");
-    return s;
-}
-
-static const char *state_str(const cJSON *state, const char *logical, const char *key)
-{
-    const cJSON *r = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(state, "resources"), logical);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int plan_apply(dp_engine *eng, fake_desired *fd, cJSON *state, dp_plan *plan, dp_apply_result *res,
                       const dp_apply_opts *o)
 {
