@@ -126,6 +126,26 @@ expect_rc 0
 expect_contains "$out" "($NEW)"
 expect_contains "$out" "CDC start position:  $CHECKPOINT"
 
+# ---- the same with a pinned ReplicationTaskIdentifier: the old task is renamed out of the way,
+# the replacement keeps the template's identifier, and the next plan is empty
+STACK2="$UNIQ-pin"
+PINNED="$UNIQ-pinned"
+sed "s/      MigrationType: cdc/      ReplicationTaskIdentifier: $PINNED\n      MigrationType: cdc/" "$TMP/lab.yaml" >"$TMP/pinned.yaml"
+run $D --state "$TMP/state" apply -t "$TMP/pinned.yaml" --stack "$STACK2" "${PARAMS[@]}" --auto-approve
+expect_rc 0
+OLD2=$(json_get "$TMP/state/$STACK2.json" "d['resources']['CdcTask']['physical_id']")
+run $D --state "$TMP/state" task start CdcTask --stack "$STACK2" --wait "${FAST[@]}"
+expect_rc 0
+fail_task "$OLD2" public.emp1
+run $D --state "$TMP/state" task recover CdcTask --stack "$STACK2" --replace "${FAST[@]}"
+expect_rc 0
+NEW2=$(json_get "$TMP/state/$STACK2.json" "d['resources']['CdcTask']['physical_id']")
+[ "$NEW2" != "$OLD2" ] || fail "pinned: the state still names the old task"
+[ "$(fx get "$NEW2" ReplicationTaskIdentifier)" = "$PINNED" ] || fail "pinned: the replacement lost the identifier"
+[ "$(fx exists "$OLD2")" = no ] || fail "pinned: the old task still exists"
+run $D --state "$TMP/state" plan -t "$TMP/pinned.yaml" --stack "$STACK2" "${PARAMS[@]}" --detailed-exitcode
+[ "$rc" = 0 ] || fail "pinned: plan after the replacement is not empty (exit $rc): $out"
+
 # ---- a replacement that cannot start: the old task stays, the state is untouched
 export AWS_ACCESS_KEY_ID="AKIA${UNIQ^^}"
 T3="$UNIQ-keep"
