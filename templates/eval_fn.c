@@ -186,7 +186,8 @@ static void missing_key(dp_eval *ev, const dp_node *at, const char *what, const 
 {
     const char **c = malloc((map && map->n ? map->n : 1) * sizeof *c);
     const char *s = NULL;
-    if (c && map) {
+    /* A malformed mapping (a sequence) was already reported by the loader: no suggestions. */
+    if (c && map && map->kind == DP_N_MAP) {
         for (size_t i = 0; i < map->n; i++)
             c[i] = map->pairs[i].key;
         s = dp_suggest(key, c, map->n);
