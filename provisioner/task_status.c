@@ -116,9 +116,9 @@ static int line(dp_buf *out, const char *label, const char *value)
     return *value ? dp_buf_printf(out, "%-21s%s\n", label, value) : 0;
 }
 
-int dp_task_render_status(const cJSON *task, const cJSON *tables, dp_buf *out)
+int dp_task_render_status(const cJSON *task, const cJSON *tables, const dp_cdc_latency *lat, dp_buf *out)
 {
-    char buf[256], elapsed[32];
+    char buf[600], elapsed[32];
     int rc = 0;
     rc |= dp_buf_printf(out, "%-21s%s (%s)\n", "Task:", dp_task_str(task, "ReplicationTaskIdentifier"),
                         dp_task_str(task, "ReplicationTaskArn"));
@@ -138,6 +138,10 @@ int dp_task_render_status(const cJSON *task, const cJSON *tables, dp_buf *out)
         dp_task_format_duration(dp_task_stat(task, "ElapsedTimeMillis"), elapsed, sizeof elapsed);
         rc |= line(out, "Elapsed:", elapsed);
     }
+    if (lat) {
+        dp_cdc_latency_format(lat, buf, sizeof buf);
+        rc |= line(out, "CDC latency:", buf);
+    }
     rc |= line(out, "CDC start position:", dp_task_str(task, "CdcStartPosition"));
     rc |= line(out, "CDC stop position:", dp_task_str(task, "CdcStopPosition"));
     rc |= line(out, "Recovery checkpoint:", dp_task_str(task, "RecoveryCheckpoint"));
@@ -156,7 +160,7 @@ static void copy(cJSON *to, const cJSON *from, const char *name)
         cJSON_AddItemToObject(to, name, cJSON_Duplicate(v, 1));
 }
 
-cJSON *dp_task_status_json(const cJSON *task, const cJSON *tables)
+cJSON *dp_task_status_json(const cJSON *task, const cJSON *tables, const dp_cdc_latency *lat)
 {
     static const char *const task_fields[] = {
         "ReplicationTaskIdentifier", "ReplicationTaskArn", "Status", "MigrationType", "StopReason",
@@ -170,6 +174,9 @@ cJSON *dp_task_status_json(const cJSON *task, const cJSON *tables)
         return NULL;
     for (size_t i = 0; i < sizeof task_fields / sizeof task_fields[0]; i++)
         copy(o, task, task_fields[i]);
+    cJSON *l = lat ? dp_cdc_latency_json(lat) : NULL;
+    if (l)
+        cJSON_AddItemToObject(o, "CdcLatency", l);
     cJSON *arr = cJSON_AddArrayToObject(o, "Tables");
     const cJSON *t;
     cJSON_ArrayForEach(t, tables)

@@ -1,6 +1,7 @@
 /* task_verbs.c - what each `dmsprov task` verb does once its command line is parsed. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "drivers/base/buf.h"
@@ -46,7 +47,7 @@ static int finish(run *r, const char *arn, const char *msg)
     dp_err_clear(&e);
     if (dp_task_describe(r->c, arn, &task, &e) < 0)
         return dp_session_fail(&e);
-    print_json(dp_task_status_json(task, NULL));
+    print_json(dp_task_status_json(task, NULL, NULL));
     cJSON_Delete(task);
     return DP_EXIT_OK;
 }
@@ -119,12 +120,18 @@ static int do_status(run *r)
     dp_err_clear(&e);
     if (dp_task_table_stats(r->c, r->ref.arn, &tables, &e))
         return dp_session_fail(&e);
+    /* Latency is read only while the task runs: a stopped task has no current figure. */
+    dp_cdc_latency lat, *lp = NULL;
+    if (!strcmp(dp_task_str(r->task, "Status"), "running")) {
+        dp_task_cdc_latency(r->c, r->task, time(NULL), &lat);
+        lp = &lat;
+    }
     if (r->a->json) {
-        print_json(dp_task_status_json(r->task, tables));
+        print_json(dp_task_status_json(r->task, tables, lp));
     } else {
         dp_buf out;
         dp_buf_init(&out, DP_BUF_DEFAULT_MAX);
-        dp_task_render_status(r->task, tables, &out);
+        dp_task_render_status(r->task, tables, lp, &out);
         fputs(dp_buf_str(&out), stdout);
         dp_buf_cleanup(&out);
     }

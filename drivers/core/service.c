@@ -17,6 +17,9 @@ const dp_service dp_svc_iam = {"iam", "iam", "iam", "IAM", NULL, "iam", DP_PROTO
                                "2010-05-08", NULL, NULL, true};
 const dp_service dp_svc_sts = {"sts", "sts", "sts", "STS", NULL, "sts", DP_PROTO_QUERY,
                                "2011-06-15", NULL, NULL, false};
+/* CloudWatch: botocore lists cbor/json first, but AWS keeps answering the Query protocol. */
+const dp_service dp_svc_cloudwatch = {"cloudwatch", "monitoring", "monitoring", "CLOUDWATCH", NULL, "cloudwatch",
+                                      DP_PROTO_QUERY, "2010-08-01", NULL, NULL, false};
 const dp_service dp_svc_s3 = {"s3", "s3", "s3", "S3", NULL, "s3", DP_PROTO_RESTXML,
                               "2006-03-01", NULL, NULL, false};
 const dp_service dp_svc_tagging = {"tagging", "tagging", "tagging", "RESOURCE_GROUPS_TAGGING_API",

@@ -26,6 +26,7 @@ extern const dp_service dp_svc_ssm;
 extern const dp_service dp_svc_secretsmanager;
 extern const dp_service dp_svc_iam;
 extern const dp_service dp_svc_sts;
+extern const dp_service dp_svc_cloudwatch;
 extern const dp_service dp_svc_s3;
 extern const dp_service dp_svc_tagging;
 

@@ -1,7 +1,9 @@
 /* test_task_render.c - `dmsprov task` output and plumbing: the aligned per-table statistics,
  * the status summary, the progress line, the JSON document, the state repointing and the
  * command line (mutually exclusive and misplaced flags). */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "drivers/base/buf.h"
@@ -45,7 +47,7 @@ static void status(void)
     cJSON *t = cJSON_Parse(tables_json);
     dp_buf b;
     dp_buf_init(&b, 1 << 20);
-    CHECK_INT(dp_task_render_status(task, t, &b), 0);
+    CHECK_INT(dp_task_render_status(task, t, NULL, &b), 0);
     const char *s = dp_buf_str(&b);
     CHECK(strstr(s, "Task:                lab (arn:aws:dms:us-east-1:1:task:X)\n"));
     CHECK(strstr(s, "Status:              failed\n"));
@@ -58,7 +60,7 @@ static void status(void)
     CHECK(strstr(s, "hr.departments_long_name  Table error"));
     CHECK(!strstr(s, "CDC start position")); /* absent fields are left out */
 
-    cJSON *j = dp_task_status_json(task, t);
+    cJSON *j = dp_task_status_json(task, t, NULL);
     CHECK_STR(cJSON_GetObjectItem(j, "Status")->valuestring, "failed");
     CHECK_INT(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "ReplicationTaskStats"), "TablesErrored")->valueint, 1);
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "Tables")), 2);
@@ -68,7 +70,7 @@ static void status(void)
 
     dp_buf_reset(&b);
     cJSON *empty = cJSON_CreateArray();
-    dp_task_render_status(task, empty, &b);
+    dp_task_render_status(task, empty, NULL, &b);
     CHECK(strstr(dp_buf_str(&b), "No table statistics"));
     cJSON_Delete(empty);
 
@@ -156,8 +158,44 @@ static void args(void)
     CHECK_INT(parse(&a, "task status X --stack"), DP_EXIT_USAGE);
 }
 
+/* The CDC latency line and JSON, from a filled dp_cdc_latency (the CloudWatch call is tested
+ * against moto in integration.task_latency). */
+static void latency(void)
+{
+    CHECK_STR(dp_task_resource_id("arn:aws:dms:us-east-1:123456789012:task:ABCDEF123"), "ABCDEF123");
+    CHECK_STR(dp_task_resource_id("plain"), "plain");
+    dp_cdc_latency l = {.applies = true, .available = true, .has_source = true, .source_s = 3.4,
+                        .at = 1795000000};
+    char line[600];
+    dp_cdc_latency_format(&l, line, sizeof line);
+    CHECK_STR(line, "source 3s, target - (CloudWatch, 1-minute average at 2026-11-18T11:06:40Z)");
+    cJSON *j = dp_cdc_latency_json(&l);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "target_seconds")));
+    CHECK(cJSON_GetObjectItemCaseSensitive(j, "source_seconds")->valuedouble == 3.4);
+    cJSON_Delete(j);
+    dp_cdc_latency none = {.applies = true};
+    snprintf(none.note, sizeof none.note, "no data");
+    dp_cdc_latency_format(&none, line, sizeof line);
+    CHECK_STR(line, "no data");
+    dp_cdc_latency fl = {.applies = false};
+    dp_cdc_latency_format(&fl, line, sizeof line);
+    CHECK_STR(line, "");
+    CHECK(dp_cdc_latency_json(&fl) == NULL);
+    /* the status summary carries the line only when given */
+    cJSON *task = cJSON_Parse("{\"ReplicationTaskIdentifier\":\"t\",\"Status\":\"running\",\"MigrationType\":\"cdc\"}");
+    cJSON *empty = cJSON_CreateArray();
+    dp_buf b;
+    dp_buf_init(&b, 0);
+    dp_task_render_status(task, empty, &l, &b);
+    CHECK(strstr(dp_buf_str(&b), "CDC latency:         source 3s, target -") != NULL);
+    dp_buf_cleanup(&b);
+    cJSON_Delete(task);
+    cJSON_Delete(empty);
+}
+
 int main(void)
 {
+    latency();
     tables();
     status();
     repoint();
