@@ -21,3 +21,8 @@ expect_not_contains() { case "$1" in *"$2"*) fail "output must not contain '$2':
 boto() { "$PY" -c "import boto3, json, sys
 def c(s): return boto3.client(s, endpoint_url='$ENDPOINT', region_name='us-east-1')
 $1"; }
+# run CMD... : sets $out (stdout+stderr) and $rc without tripping set -e; expect_rc N checks $rc.
+run() { set +e; out=$("$@" 2>&1); rc=$?; set -e; }
+expect_rc() { [ "$rc" = "$1" ] || fail "expected exit $1, got $rc: $out"; }
+# task_fixture ARGS... : tests/integration/test_task_fixture.py against this moto (DMS task tests).
+task_fixture() { "$PY" "$DP_SOURCE_DIR/tests/integration/test_task_fixture.py" "$ENDPOINT" "$@"; }

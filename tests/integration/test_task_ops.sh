@@ -8,10 +8,7 @@ source "$DP_SOURCE_DIR/tests/integration/lib.sh"
 D=$DMSPROV
 FAST=(--interval 100ms --timeout 60s)
 
-fx() { "$PY" "$DP_SOURCE_DIR/tests/integration/test_task_fixture.py" "$ENDPOINT" "$@"; }
-# run CMD... : sets $out (stdout+stderr) and $rc without tripping set -e
-run() { set +e; out=$("$@" 2>&1); rc=$?; set -e; }
-expect_rc() { [ "$rc" = "$1" ] || fail "expected exit $1, got $rc: $out"; }
+fx() { task_fixture "$@"; }
 
 INFRA=$(fx infra "$UNIQ")
 T1="$UNIQ-cdc"

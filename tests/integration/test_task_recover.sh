@@ -7,9 +7,7 @@
 source "$DP_SOURCE_DIR/tests/integration/lib.sh"
 D=$DMSPROV
 FAST=(--interval 100ms --timeout 60s)
-fx() { "$PY" "$DP_SOURCE_DIR/tests/integration/test_task_fixture.py" "$ENDPOINT" "$@"; }
-run() { set +e; out=$("$@" 2>&1); rc=$?; set -e; }
-expect_rc() { [ "$rc" = "$1" ] || fail "expected exit $1, got $rc: $out"; }
+fx() { task_fixture "$@"; }
 fail_task() { # ARN TABLE
   curl -sf -X POST "$ENDPOINT/moto-api/dmsprov/dms/fail-task" -d "{\"task_arn\": \"$1\", \"table\": \"$2\"}" >/dev/null
 }
