@@ -369,11 +369,36 @@ static int find_login_params(const dp_node *resources, dp_rot_config *c, dp_err 
     return 0;
 }
 
+/* The first Fn::ForEach loop key below n, or NULL. */
+static const dp_pair *find_loop(const dp_node *n, int depth)
+{
+    if (!n || depth > 64)
+        return NULL;
+    const dp_pair *hit = NULL;
+    if (n->kind == DP_N_MAP)
+        for (size_t i = 0; i < n->n && !hit; i++)
+            hit = !strncmp(n->pairs[i].key, "Fn::ForEach::", 13) ? &n->pairs[i] : find_loop(n->pairs[i].value, depth + 1);
+    else if (n->kind == DP_N_SEQ)
+        for (size_t i = 0; i < n->n && !hit; i++)
+            hit = find_loop(n->items[i], depth + 1);
+    return hit;
+}
+
 static int load_doc(const dp_doc *doc, const char *want_secret, dp_rot_config *c, dp_err *e)
 {
     const dp_node *resources = doc->root ? dp_node_get(doc->root, "Resources") : NULL;
     if (!resources || resources->kind != DP_N_MAP) {
         dp_err_set(e, DP_E_INPUT, "%s has no Resources", doc->file);
+        return -1;
+    }
+    /* The dependents of the password are found in the template as written: a loop could make
+     * one that this scan would miss, and a missed copy would keep the old password. */
+    const dp_pair *loop = find_loop(resources, 0);
+    if (loop) {
+        dp_err_set(e, DP_E_INPUT,
+                   "%s:%d:%d: rotate does not read resources made by %s yet (one could hold a copy of the "
+                   "password); write them out without Fn::ForEach",
+                   doc->file, loop->line, loop->col, loop->key);
         return -1;
     }
     const char *sched = NULL, *secret = NULL;

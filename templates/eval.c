@@ -356,7 +356,8 @@ static cJSON *eval_intrinsic(dp_eval *ev, const dp_node *n, const char *fn, cons
         return NULL;
     }
     if (!strcmp(fn, "Fn::ForEach")) {
-        dp_eval_error(ev, n, "Fn::ForEach is not supported");
+        dp_eval_error(ev, n, "Fn::ForEach must be written as a key \"Fn::ForEach::LoopName\" in Conditions, "
+                             "Resources or Outputs");
         return NULL;
     }
     bool handled = false;

@@ -119,6 +119,10 @@ int dp_cond_value(dp_eval *ev, const char *name, const dp_node *at);
 void dp_tpl_conditions_load(dp_template *t, const dp_node *section);
 void dp_tpl_conditions_eval_all(dp_template *t);
 
+/* Fn::ForEach (foreach.c): expands the loops of Conditions, Resources and Outputs in place
+ * (new nodes in the document's arena). Needs parameters. -1 after reporting with positions. */
+int dp_tpl_foreach_expand(dp_template *t, dp_node *root);
+
 /* Parameters (tpl_params.c). */
 void dp_tpl_params_load(dp_template *t, const dp_pair *section, const dp_param_inputs *in);
 bool dp_tpl_is_pseudo(const char *name);

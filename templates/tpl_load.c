@@ -132,6 +132,8 @@ static void build(dp_template *t, const dp_tpl_options *o)
     if (t->mappings)
         check_mappings(t, t->mappings);
     dp_tpl_params_load(t, dp_node_get_pair(root, "Parameters"), o ? o->params : NULL);
+    if (dp_tpl_foreach_expand(t, t->doc->root))
+        return; /* the sections would only repeat the loop's error in other words */
     dp_tpl_conditions_load(t, dp_node_get(root, "Conditions"));
     dp_tpl_resources_load(t, dp_node_get_pair(root, "Resources"));
     dp_tpl_conditions_eval_all(t);

@@ -148,6 +148,16 @@ int main(void)
         "      RotationRules: {AutomaticallyAfterDays: 7}\n");
     CHECK(dp_rot_config_load(mysql, NULL, &c, &e) != 0);
     CHECK(strstr(e.message, "MySQLSingleUser") != NULL);
+    /* resources made by a loop could hide a copy of the password: refused, with the position */
+    const char *loop = write_tpl("loop",
+        "Transform: AWS::LanguageExtensions\nResources:\n  S:\n    Type: AWS::SecretsManager::Secret\n"
+        "  R:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref S\n"
+        "      HostedRotationLambda: {RotationType: PostgreSQLSingleUser}\n"
+        "      RotationRules: {AutomaticallyAfterDays: 7}\n"
+        "  Fn::ForEach::Copies:\n    - X\n    - [a, b]\n    - P${X}:\n        Type: AWS::SSM::Parameter\n"
+        "        Properties: {Type: String, Value: '{{resolve:secretsmanager:S::password}}'}\n");
+    CHECK(dp_rot_config_load(loop, NULL, &c, &e) != 0);
+    CHECK(strstr(e.message, ":11:3: rotate does not read resources made by Fn::ForEach::Copies") != NULL);
     const char *none = write_tpl("none", "Resources:\n  S:\n    Type: AWS::SecretsManager::Secret\n");
     CHECK(dp_rot_config_load(none, NULL, &c, &e) != 0);
     CHECK(strstr(e.message, "no AWS::SecretsManager::RotationSchedule") != NULL);
