@@ -372,7 +372,11 @@ static void done(void *ctx, size_t i, dp_progress *p)
         break;
     case OP_DELETE:
         if (a->kind == DP_ACT_DELETE) {
-            cJSON_DeleteItemFromObjectCaseSensitive(res, a->logical_id);
+            /* A stray copy (same logical id, another physical id) is not what the entry records. */
+            cJSON *ent = cJSON_GetObjectItemCaseSensitive(res, a->logical_id);
+            const char *rec = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ent, "physical_id"));
+            if (!rec || !a->physical_id || !strcmp(rec, a->physical_id))
+                cJSON_DeleteItemFromObjectCaseSensitive(res, a->logical_id);
             r->res->deleted++;
         } else if (nd->pre) {
             /* delete-then-create: the old one is gone, the new one not there yet */
@@ -456,6 +460,15 @@ static int build_graph(apply_run *r)
         long del = r->delete_node[i];
         if (del < 0)
             continue;
+        /* A stray: a copy the stack owns of a resource the template still has (left by a
+         * crashed create). Nothing refers to it; a create under its logical id waits for it to
+         * be gone, so a copy with the same name is never deleted after being made again. */
+        long same = a->kind == DP_ACT_DELETE ? action_index(p, a->logical_id) : -1;
+        if (same >= 0) {
+            if (r->create_node[same] >= 0 && add_dep(r, r->create_node[same], del))
+                return -1;
+            continue;
+        }
         bool pre = r->nodes[del].pre;
         /* create-before-delete: the old one goes once the new one exists */
         if (!pre && a->kind == DP_ACT_REPLACE && add_dep(r, del, r->create_node[i]))
@@ -637,6 +650,14 @@ int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d,
                 cJSON_ReplaceItemInObjectCaseSensitive(sres, a->logical_id, ent);
             else
                 cJSON_AddItemToObject(sres, a->logical_id, ent);
+        }
+        /* A replacement made next to the old one keeps its token in the old one's entry: if the
+         * run dies before recording it, the next plan reuses the token and the create adopts
+         * the copy instead of deleting it and making another. */
+        cJSON *old = a->kind == DP_ACT_REPLACE ? cJSON_GetObjectItemCaseSensitive(sres, a->logical_id) : NULL;
+        if (old && !a->delete_first && a->client_token) {
+            cJSON_DeleteItemFromObjectCaseSensitive(old, "replacement_token");
+            cJSON_AddStringToObject(old, "replacement_token", a->client_token);
         }
         if (a->kind == DP_ACT_REPLACE && a->retain)
             say(&r, "%s %s: the replaced resource %s is kept in AWS (UpdateReplacePolicy: Retain)", a->type,

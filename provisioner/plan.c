@@ -212,8 +212,25 @@ static const char *name_prop(const char *type)
 }
 
 /* The physical name a create with these properties would use when the template fixes it. */
+static bool resource_id(const dp_engine *eng, const dp_desired_res *r, const cJSON *props, const char *token,
+                        bool generated_ok, char *id, size_t n);
+
+/* The physical id a create would get, when the template fixes the name. */
 static bool fixed_name(const dp_engine *eng, const dp_desired_res *r, const cJSON *props, const char *token,
                        char *id, size_t n)
+{
+    return resource_id(eng, r, props, token, false, id, n);
+}
+
+/* The same, or the name generated from token when the driver can tell it (RDS). */
+static bool next_id(const dp_engine *eng, const dp_desired_res *r, const cJSON *props, const char *token, char *id,
+                    size_t n)
+{
+    return resource_id(eng, r, props, token, true, id, n);
+}
+
+static bool resource_id(const dp_engine *eng, const dp_desired_res *r, const cJSON *props, const char *token,
+                        bool generated_ok, char *id, size_t n)
 {
     const dp_driver *d = eng->find_driver(r->type);
     id[0] = 0;
@@ -235,7 +252,14 @@ static bool fixed_name(const dp_engine *eng, const dp_desired_res *r, const cJSO
                            .desired = plain, .client_token = token ? token : "plan"};
     int rc = d->physical_id_for(plain, &req, id, n);
     cJSON_Delete(plain);
-    return rc == 0 && id[0];
+    return (rc == 0 || (rc == 1 && generated_ok)) && id[0];
+}
+
+/* RDS and DMS store identifiers lower-cased: "MyLab" and "mylab" name the same resource. */
+static bool same_id(const char *type, const char *a, const char *b)
+{
+    bool fold = !strncmp(type, "AWS::RDS::", 10) || !strncmp(type, "AWS::DMS::", 10);
+    return fold ? !strcasecmp(a, b) : !strcmp(a, b);
 }
 
 /* Replacing in place of a fixed name: the new resource would take the same name as the old
@@ -319,11 +343,12 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
     const char **types = calloc(d->n + nstate + 1, sizeof *types);
     long *chosen = calloc(d->n + 1, sizeof *chosen); /* live entry index per desired resource */
     bool *by_name = calloc(d->n + 1, sizeof *by_name);
+    char **adopt_ids = calloc(d->n + 1, sizeof *adopt_ids); /* owned: a replacement's new id */
     dp_live live;
     dp_live_init(&live);
     dp_buf owned_errs;
     dp_buf_init(&owned_errs, 0);
-    if (!types || !chosen || !by_name) {
+    if (!types || !chosen || !by_name || !adopt_ids) {
         dp_err_set(e, DP_E_NOMEM, "out of memory");
         goto done;
     }
@@ -474,7 +499,19 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
                                       "unavailable in between");
                 else if (a->retain)
                     set_str(&a->note, "the old one is kept in AWS (UpdateReplacePolicy: Retain), no longer managed");
-                if (!(a->client_token = new_token())) {
+                /* A replacement whose run died before recording it left its token: reusing it
+                 * names the new copy the same, so the create adopts what is already there. */
+                const char *rtok = sstr(st, "replacement_token");
+                a->client_token = rtok && !a->delete_first ? strdup(rtok) : new_token();
+                if (!a->client_token) {
+                    cJSON_Delete(props);
+                    dp_err_set(e, DP_E_NOMEM, "out of memory");
+                    goto done;
+                }
+                char next[512];
+                next[0] = '\0';
+                if (!a->delete_first && next_id(eng, r, props, a->client_token, next, sizeof next) &&
+                    !(adopt_ids[i] = strdup(next))) {
                     cJSON_Delete(props);
                     dp_err_set(e, DP_E_NOMEM, "out of memory");
                     goto done;
@@ -502,6 +539,13 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
             used = chosen[i] == (long)k;
         if (used || !(lv->listed || lv->found))
             continue;
+        /* The copy a replacement's create will adopt by name is not deleted. */
+        bool adopted = false;
+        for (size_t i = 0; i < d->n && !adopted; i++)
+            adopted = adopt_ids[i] && !strcmp(d->res[i].logical_id, lv->logical_id) && lv->physical_id &&
+                      same_id(lv->type, adopt_ids[i], lv->physical_id);
+        if (adopted)
+            continue;
         if (add_delete(out, lv->logical_id, lv->type, lv->physical_id, state_res(state, lv->logical_id), e))
             goto done;
     }
@@ -512,6 +556,9 @@ done:
     free(types);
     free(chosen);
     free(by_name);
+    for (size_t i = 0; adopt_ids && i < d->n; i++)
+        free(adopt_ids[i]);
+    free(adopt_ids);
     return rc;
 }
 

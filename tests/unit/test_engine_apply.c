@@ -170,6 +170,51 @@ static void test_lone_replace_creates_first(void)
     cJSON_Delete(state);
 }
 
+static int event_of_id(const char *what, const char *id)
+{
+    for (int i = 0; i < fake.nev; i++)
+        if (!strcmp(fake.ev[i].what, what) && !strcmp(fake.ev[i].id, id))
+            return i;
+    return -1;
+}
+
+/* A stray copy of L (left by a crashed create: owned, another physical id) is deleted before
+ * a create under L starts, and its delete leaves L's state entry alone. */
+static void test_stray_deleted_before_create(void)
+{
+    fake_reset();
+    dp_engine eng;
+    fake_engine(&eng);
+    fake_desired fd = {0};
+    fake_desired_add(&fd, "L", "{\"Name\":\"l1\"}", NULL, NULL);
+    fd.res[0].schema = dp_schema_find("AWS::SSM::Parameter");
+    cJSON *state = new_state();
+    dp_plan plan;
+    dp_apply_result res;
+    CHECK_INT(plan_apply(&eng, &fd, state, &plan, &res, NULL), 0);
+    dp_plan_cleanup(&plan);
+    dp_apply_result_cleanup(&res);
+    fake_add("Fake", "L", "stray-1", "{\"Name\":\"stray-1\"}", true);
+    fd.props[0] = "{\"Name\":\"l2\"}";
+    fake.nev = 0;
+    CHECK_INT(plan_apply(&eng, &fd, state, &plan, &res, NULL), 0);
+    int stray_gone = event_of_id("delete-end", "stray-1");
+    CHECK(stray_gone >= 0);
+    CHECK(stray_gone < fake_event_at("create-start", "L"));
+    CHECK(fake_find_id("stray-1") == NULL && fake_find_id("l1") == NULL && fake_find_id("l2") != NULL);
+    CHECK_STR(state_str(state, "L", "physical_id"), "l2");
+    dp_plan_cleanup(&plan);
+    dp_apply_result_cleanup(&res);
+    /* a stray deleted while nothing else happens to L keeps L recorded */
+    fake_add("Fake", "L", "stray-2", "{\"Name\":\"stray-2\"}", true);
+    CHECK_INT(plan_apply(&eng, &fd, state, &plan, &res, NULL), 0);
+    CHECK(fake_find_id("stray-2") == NULL);
+    CHECK_STR(state_str(state, "L", "physical_id"), "l2");
+    dp_plan_cleanup(&plan);
+    dp_apply_result_cleanup(&res);
+    cJSON_Delete(state);
+}
+
 static void test_ownership_conflict(void)
 {
     fake_reset();
@@ -277,6 +322,7 @@ int main(void)
     test_cycle();
     test_delete_first_for_fixed_name();
     test_lone_replace_creates_first();
+    test_stray_deleted_before_create();
     test_ownership_conflict();
     test_failure_then_reapply();
     test_rollback();

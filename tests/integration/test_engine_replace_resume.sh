@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# test_engine_replace_resume.sh - a replacement whose run dies after AWS made the new copy but
+# before dmsprov recorded it (kill -9 while the create call is in flight through a slow
+# loopback proxy, which still delivers it to moto):
+# the next apply adopts that copy instead of deleting it and making another, for a fixed name
+# (SSM parameter whose Name changed) and for a generated one (an Aurora cluster whose
+# DatabaseName, create-only, changed: the token kept in the state names the copy again). The
+# old resource goes, nothing else is left, and the plan afterwards is empty.
+source "$DP_SOURCE_DIR/tests/integration/lib.sh"
+export AWS_ACCESS_KEY_ID="AKRR${UNIQ}"   # scopes the fault rules to this test
+S="rr${UNIQ}"
+STATE="$TMP/state"
+dp() { "$DMSPROV" --state "$STATE" --no-color "$@"; }
+"$PY" "$DP_SOURCE_DIR/tests/moto/latency_proxy.py" --upstream "$ENDPOINT" --latency-ms 1500 \
+    --port-file "$TMP/port" >"$TMP/proxy.log" 2>&1 &
+proxy=$!
+trap 'kill $proxy 2>/dev/null; wait $proxy 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+[ -s "$TMP/port" ] || fail "latency proxy did not start: $(cat "$TMP/proxy.log")"
+PROXY="http://127.0.0.1:$(cat "$TMP/port")"
+count() { curl -sf "$PROXY/__proxy/counts" | jq -r --arg k "$1" '.calls[$k] // 0'; }
+# crash_during OPERATION ARGS... : apply through the proxy, kill -9 once OPERATION is in flight
+# (the proxy then still delivers it), and wait until the proxy is idle again.
+crash_during() {
+  local op=$1; shift
+  curl -sf -X DELETE "$PROXY/__proxy/counts" >/dev/null
+  AWS_ENDPOINT_URL=$PROXY "$DMSPROV" --state "$STATE" --no-color apply "$@" --auto-approve >"$TMP/crash.out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 600); do [ "$(count "$op")" -ge 1 ] && break; sleep 0.05; done
+  [ "$(count "$op")" -ge 1 ] || { kill -9 $pid; fail "$op never started: $(cat "$TMP/crash.out")"; }
+  kill -9 $pid
+  wait $pid 2>/dev/null || true
+  sleep 2.5   # the proxy forwards the call after its 1.5 s
+}
+
+T="$TMP/stack.yaml"
+cat >"$T" <<YAML
+Parameters:
+  Name: {Type: String, Default: one}
+  Db: {Type: String, Default: first}
+  Password: {Type: String, NoEcho: true, Default: "Pw-${UNIQ}-x1"}
+Resources:
+  Param:
+    Type: AWS::SSM::Parameter
+    Properties: {Name: !Sub "/${S}/\${Name}", Type: String, Value: v}
+  Aurora:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      EngineVersion: "15.4"
+      MasterUsername: labadmin
+      MasterUserPassword: !Ref Password
+      DatabaseName: !Ref Db
+YAML
+clusters() { boto "
+r = c('rds')
+ids = sorted(cl['DBClusterIdentifier'] for cl in r.describe_db_clusters()['DBClusters']
+             if {t['Key']: t['Value'] for t in cl.get('TagList', [])}.get('dmsprov:stack') == '$S')
+print(' '.join(ids))"; }
+
+run dp apply -t "$T" --stack "$S" --auto-approve
+expect_rc 0
+OLD=$(clusters)
+[ -n "$OLD" ] || fail "no cluster after the first apply"
+
+# ---- a fixed name: killed while the SSM parameter /S/two is being created
+crash_during ssm.PutParameter -t "$T" --stack "$S" --parameter Name=two
+boto "
+names = sorted(p['Name'] for p in c('ssm').get_parameters_by_path(Path='/$S')['Parameters'])
+assert names == ['/$S/one', '/$S/two'], names
+" || fail "the killed run did not leave both parameters: $(cat "$TMP/crash.out")"
+"$PY" -c "import json; r = json.load(open('$STATE/$S.json'))['resources']
+assert r['Param']['physical_id'] == '/$S/one' and r['Param'].get('replacement_token'), r['Param']" \
+  || fail "state after the killed replacement: $(cat "$STATE/$S.json")"
+run dp plan -t "$T" --stack "$S" --parameter Name=two
+expect_rc 0
+expect_contains "$out" "Plan: 0 to add, 0 to change, 1 to replace, 0 to destroy."
+
+# ---- a generated name: killed while the new cluster is being created
+crash_during rds.CreateDBCluster -t "$T" --stack "$S" --parameter Name=two --parameter Db=second
+BOTH=$(clusters)
+set -- $BOTH
+[ $# = 2 ] || fail "expected the old and the new cluster after the killed run, got: $BOTH"
+NEW=$([ "$1" = "$OLD" ] && echo "$2" || echo "$1")
+"$PY" -c "import json; r = json.load(open('$STATE/$S.json'))['resources']
+assert r['Aurora']['physical_id'] == '$OLD' and r['Aurora'].get('replacement_token'), r['Aurora']" \
+  || fail "state after the killed cluster replacement: $(cat "$STATE/$S.json")"
+
+# ---- the plan adopts the new cluster: replaced, nothing destroyed, no third cluster
+run dp plan -t "$T" --stack "$S" --parameter Name=two --parameter Db=second
+expect_rc 0
+expect_contains "$out" "to replace, 0 to destroy."
+run dp apply -t "$T" --stack "$S" --parameter Name=two --parameter Db=second --auto-approve
+expect_rc 0
+boto "
+names = [p['Name'] for p in c('ssm').get_parameters_by_path(Path='/$S')['Parameters']]
+assert names == ['/$S/two'], names
+" || fail "SSM parameters after the resumed replacements"
+[ "$(clusters)" = "$NEW" ] || fail "expected only the adopted cluster $NEW, got: $(clusters) (old $OLD)"
+boto "
+cl = c('rds').describe_db_clusters(DBClusterIdentifier='$NEW')['DBClusters'][0]
+assert cl['DatabaseName'] == 'second', cl['DatabaseName']
+" || fail "the adopted cluster"
+"$PY" -c "import json; r = json.load(open('$STATE/$S.json'))['resources']
+assert 'replacement_token' not in r['Aurora'] and r['Aurora']['physical_id'] == '$NEW', r" \
+  || fail "state after the resumed replacement: $(cat "$STATE/$S.json")"
+run dp plan -t "$T" --stack "$S" --parameter Name=two --parameter Db=second --detailed-exitcode
+expect_rc 0
+
+run dp destroy --stack "$S" --auto-approve
+expect_rc 0
+[ -z "$(clusters)" ] || fail "destroy left clusters: $(clusters)"
+echo ok
