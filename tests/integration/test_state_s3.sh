@@ -84,9 +84,10 @@ out=$("$TOOL" "$LOC" lock lab destroy --break 2>"$TMP/err")
 expect_contains "$(cat "$TMP/err")" "overriding the lock (stack \"lab\" is locked by $holder (pid $pid, apply) since $since)"
 [ "$(obj teams/ci/lab.lock)" = MISSING ] || fail "lock left behind after break-lock run"
 
-# Racing runs: exactly one of them gets the lock.
+# Racing runs: exactly one of them gets the lock (held long enough that a run started late on
+# a loaded machine still finds it held).
 for i in 1 2 3 4 5 6; do
-  "$TOOL" "$LOC" lock race apply --hold 2 >"$TMP/race$i.out" 2>"$TMP/race$i.err" &
+  "$TOOL" "$LOC" lock race apply --hold 8 >"$TMP/race$i.out" 2>"$TMP/race$i.err" &
 done
 wait || true
 winners=$(cat "$TMP"/race*.out | grep -c '^locked$' || true)
@@ -105,7 +106,7 @@ curl -sf -X DELETE "$ENDPOINT/moto-api/dmsprov/faults?contains=$bucket/teams/ci/
 [ "$(obj teams/ci/lost.lock)" = MISSING ] || fail "lost.lock left behind"
 
 # A run whose lock was broken meanwhile does not delete the new holder's lock on exit.
-"$TOOL" "$LOC" lock lab apply --hold 3 >"$TMP/a.out" 2>"$TMP/a.err" &
+"$TOOL" "$LOC" lock lab apply --hold 8 >"$TMP/a.out" 2>"$TMP/a.err" &
 apid=$!
 for _ in $(seq 1 50); do [ "$(obj teams/ci/lab.lock)" != MISSING ] && break; sleep 0.1; done
 "$TOOL" "$LOC" lock lab destroy --break --crash >/dev/null 2>&1 || fail "break-lock while held"
