@@ -298,7 +298,8 @@ static void step(void *ctx, size_t i, const cJSON *context, dp_progress *p)
                            .region = r->eng->region, .account_id = r->eng->account_id,
                            .partition = r->eng->partition,
                            .physical_id = nd->op == OP_CREATE ? NULL : a->physical_id,
-                           .desired = nd->desired, .previous = a->live_props, .context = context,
+                           .desired = nd->desired, .previous = a->live_props, .applied = a->applied_props,
+                           .context = context,
                            .client_token = a->client_token ? a->client_token : a->logical_id,
                            .deletion_policy = pol, .empty_buckets = r->o->empty_buckets};
     if (nd->op == OP_CREATE)

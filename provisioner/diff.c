@@ -250,6 +250,27 @@ static int add_change(dp_changes *out, const char *name, dp_change_kind kind, co
     return 0;
 }
 
+/* True when applied (an object value as last applied) sets a key that desired no longer sets,
+ * at any depth, and live (when read) still has it: only the whole value sent again unsets it. */
+static bool nested_key_dropped(const cJSON *desired, const cJSON *applied, const cJSON *live)
+{
+    const cJSON *k;
+    if (!cJSON_IsObject(desired) || !cJSON_IsObject(applied))
+        return false;
+    cJSON_ArrayForEach(k, applied)
+    {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(desired, k->string);
+        const cJSON *l = cJSON_IsObject(live) ? cJSON_GetObjectItemCaseSensitive(live, k->string) : NULL;
+        if (!live || l) {
+            if (!d && !cJSON_IsNull(k) && !cJSON_IsNull(l))
+                return true;
+            if (nested_key_dropped(d, k, l))
+                return true;
+        }
+    }
+    return false;
+}
+
 int dp_diff_resource(const dp_diff_input *in, dp_changes *out, dp_err *e)
 {
     memset(out, 0, sizeof *out);
@@ -287,9 +308,10 @@ int dp_diff_resource(const dp_diff_input *in, dp_changes *out, dp_err *e)
             } else if (strcmp(stored->valuestring, h)) {
                 rc = add_change(out, name, DP_CH_CHANGE, NULL, NULL, true, false, co, e);
             }
-        } else if (!dp_values_equal(k, old, prop) &&
-                   !(cJSON_IsString(k) && cJSON_IsString(old) && dp_prop_case_insensitive(in->type, name) &&
-                     !strcasecmp(k->valuestring, old->valuestring))) {
+        } else if ((!dp_values_equal(k, old, prop) &&
+                    !(cJSON_IsString(k) && cJSON_IsString(old) && dp_prop_case_insensitive(in->type, name) &&
+                      !strcasecmp(k->valuestring, old->valuestring))) ||
+                   (!(prop && prop->kind == DP_SK_JSON) && nested_key_dropped(k, applied_v, live_v))) {
             /* (identifiers the service lower-cases are the same value in any case) */
             rc = add_change(out, name, old ? DP_CH_CHANGE : DP_CH_ADD, old, k, false, false, co, e);
         }

@@ -36,6 +36,7 @@ void dp_plan_cleanup(dp_plan *p)
         free_strv(a->old_deps, a->nold_deps);
         dp_changes_cleanup(&a->changes);
         cJSON_Delete(a->live_props);
+        cJSON_Delete(a->applied_props);
         cJSON_Delete(a->live_attrs);
         free(a->note);
     }
@@ -477,6 +478,7 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
         if (exists) {
             set_str(&a->physical_id, lv->physical_id);
             a->live_props = cJSON_Duplicate(live_props ? live_props : cJSON_GetObjectItemCaseSensitive(lv->model, "Properties"), true);
+            a->applied_props = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(st, "properties"), true);
             a->live_attrs = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(lv->model, "Attributes"), true);
             const char *reason = NULL;
             if (dp_changes_replace(&a->changes, &reason)) {

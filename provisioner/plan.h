@@ -58,6 +58,7 @@ typedef struct dp_action {
     size_t nold_deps;
     dp_changes changes;
     cJSON *live_props;        /* owned: live Properties (update: the driver's previous) */
+    cJSON *applied_props;     /* owned: Properties of the last apply (state; update: the driver's applied) */
     cJSON *live_attrs;        /* owned: live Attributes */
     char *note;               /* owned: a warning shown with the action, or NULL */
 } dp_action;

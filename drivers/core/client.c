@@ -133,7 +133,7 @@ dp_client *dp_client_new(const dp_client_options *opts, dp_err *e)
         goto fail;
     }
     c->chain = dp_creds_chain_new(c->config, opts->profile, assume_role_cb, c);
-    if (!c->chain) {
+    if (!c->chain || dp_creds_chain_set_ca_bundle(c->chain, c->ca_bundle)) {
         dp_err_set(e, DP_E_NOMEM, "out of memory");
         goto fail;
     }

@@ -15,6 +15,7 @@ struct dp_creds_chain {
     char *profile_flag;   /* owned or NULL */
     dp_assume_role_fn fn;
     void *fn_ctx;
+    char *ca_bundle;    /* owned or NULL: trusted by the container provider */
     pthread_mutex_t mu; /* guards cached/have, and serialises refreshes */
     dp_creds cached;    /* owned */
     bool have;
@@ -48,7 +49,18 @@ void dp_creds_chain_free(dp_creds_chain *c)
     pthread_mutex_destroy(&c->mu);
     dp_creds_cleanup(&c->cached);
     free(c->profile_flag);
+    free(c->ca_bundle);
     free(c);
+}
+
+int dp_creds_chain_set_ca_bundle(dp_creds_chain *c, const char *ca_bundle)
+{
+    char *copy = ca_bundle ? strdup(ca_bundle) : NULL;
+    if (ca_bundle && !copy)
+        return -1;
+    free(c->ca_bundle);
+    c->ca_bundle = copy;
+    return 0;
 }
 
 static const char *cred_path(const dp_creds_chain *c)
@@ -76,7 +88,7 @@ static int named_profile(dp_creds_chain *c, const char *name, const char *named_
                    conf_path(c));
         return -1;
     }
-    int rc = dp_creds_from_profile(c->cfg, name, now, c->fn, c->fn_ctx, out, why, sizeof why, e);
+    int rc = dp_creds_from_profile(c->cfg, name, now, c->fn, c->fn_ctx, c->ca_bundle, out, why, sizeof why, e);
     if (rc == 1)
         dp_err_set(e, DP_E_CREDENTIALS,
                    "profile \"%s\" (from %s) has no credentials in %s or %s: it sets none of "
@@ -101,12 +113,13 @@ static int resolve(dp_creds_chain *c, time_t now, dp_creds *out, dp_err *e)
     if (strcmp(name, "default") || (env_profile && *env_profile)) /* chosen explicitly: must exist */
         return named_profile(c, name, named_by, now, out, e);
     if (has_profile(c, name)) {
-        rc = dp_creds_from_profile(c->cfg, name, now, c->fn, c->fn_ctx, out, why_prof, sizeof why_prof, e);
+        rc = dp_creds_from_profile(c->cfg, name, now, c->fn, c->fn_ctx, c->ca_bundle, out, why_prof, sizeof why_prof,
+                                   e);
         if (rc <= 0)
             return rc;
     }
 
-    rc = dp_creds_from_container(out, why_cont, sizeof why_cont, e);
+    rc = dp_creds_from_container(c->ca_bundle, out, why_cont, sizeof why_cont, e);
     if (rc <= 0)
         return rc;
     rc = dp_creds_from_imds(out, why_imds, sizeof why_imds, e);

@@ -39,6 +39,11 @@ dp_creds_chain *dp_creds_chain_new(const dp_config *cfg, const char *profile_fla
                                    void *fn_ctx);
 void dp_creds_chain_free(dp_creds_chain *c);
 
+/* The CA bundle (PEM file) the container provider trusts for an https FULL_URI, the one the
+ * client uses for AWS calls (--ca-bundle, AWS_CA_BUNDLE, profile ca_bundle); NULL = the system
+ * store. Copied. Call before the chain is shared between threads. Returns -1 when out of memory. */
+int dp_creds_chain_set_ca_bundle(dp_creds_chain *c, const char *ca_bundle);
+
 /* Resolves (or returns cached) credentials valid at `now`; refreshes within 5 minutes of
  * expiry. Fills out (overwritten; caller cleans up). Thread-safe. Returns 0 or -1 with e
  * filled (DP_E_CREDENTIALS, DP_E_CONFIG, DP_E_IO, DP_E_NOMEM). */
@@ -51,20 +56,24 @@ int dp_creds_chain_get(dp_creds_chain *c, time_t now, dp_creds *out, dp_err *e);
 /* AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]; one without the other is -1. */
 int dp_creds_from_env(dp_creds *out, char *why, size_t why_n, dp_err *e);
 
-/* Runs command through /bin/sh -c; stdout must be the credential_process JSON (Version 1).
- * stderr passes through to ours. profile only names the source in messages. */
+/* Runs command through /bin/sh -c; stdout must be the credential_process JSON (Version 1),
+ * at most 64 KiB, and is never printed. stdin and stderr pass through to ours. It may run
+ * DMSPROV_CREDENTIAL_PROCESS_TIMEOUT seconds (default 60), then its process group is killed
+ * and it fails. profile only names the source in messages. */
 int dp_creds_from_process(const char *command, const char *profile, dp_creds *out, dp_err *e);
 
-/* Container credentials endpoint (ECS / EKS Pod Identity). */
-int dp_creds_from_container(dp_creds *out, char *why, size_t why_n, dp_err *e);
+/* Container credentials endpoint (ECS / EKS Pod Identity). ca_bundle: the PEM file to trust
+ * for an https FULL_URI (NULL = the system store); TLS is always verified. */
+int dp_creds_from_container(const char *ca_bundle, dp_creds *out, char *why, size_t why_n, dp_err *e);
 
 /* EC2 instance metadata, IMDSv2 (session token first). */
 int dp_creds_from_imds(dp_creds *out, char *why, size_t why_n, dp_err *e);
 
 /* The profile's own credentials (static keys, role_arn, credential_process), following
- * source_profile chains (loops are refused). 1 = the profile has no credential settings. */
+ * source_profile chains (loops are refused). 1 = the profile has no credential settings.
+ * ca_bundle: as for dp_creds_from_container (credential_source = EcsContainer). */
 int dp_creds_from_profile(const dp_config *cfg, const char *profile, time_t now, dp_assume_role_fn fn,
-                          void *fn_ctx, dp_creds *out, char *why, size_t why_n, dp_err *e);
+                          void *fn_ctx, const char *ca_bundle, dp_creds *out, char *why, size_t why_n, dp_err *e);
 
 /* Sets c->source (printf-style, truncated to fit). */
 void dp_creds_set_source(dp_creds *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -129,7 +129,7 @@ static char *auth_token(int *failed, dp_err *e)
     return tok;
 }
 
-int dp_creds_from_container(dp_creds *out, char *why, size_t why_n, dp_err *e)
+int dp_creds_from_container(const char *ca_bundle, dp_creds *out, char *why, size_t why_n, dp_err *e)
 {
     const char *rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
     const char *full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
@@ -161,15 +161,23 @@ int dp_creds_from_container(dp_creds *out, char *why, size_t why_n, dp_err *e)
         goto done;
     if (token && dp_buf_printf(&header, "Authorization: %s", token))
         goto nomem;
-    dp_http_opts opts = {.connect_timeout_ms = 2000, .timeout_ms = 5000, .max_body = 65536};
+    /* The client's CA bundle, as for AWS calls; never --no-verify-ssl: these are credentials. */
+    dp_http_opts opts = {.connect_timeout_ms = 2000, .timeout_ms = 5000, .max_body = 65536, .ca_bundle = ca_bundle};
     h = dp_http_new(&opts);
     if (!h)
         goto nomem;
     const char *headers[] = {token ? dp_buf_str(&header) : NULL, NULL};
     if (dp_http_simple(h, "GET", dp_buf_str(&url), headers, NULL, &resp, e)) {
         dp_err_prefix(e, "container credentials");
-        if (e)
+        if (e) {
             e->kind = DP_E_CREDENTIALS;
+            size_t len = strlen(e->message);
+            if (!strcmp(e->aws_code, "TLSError") && len < sizeof e->message)
+                snprintf(e->message + len, sizeof e->message - len, " (%s%s)",
+                         ca_bundle ? "not trusted by the CA bundle " : "set AWS_CA_BUNDLE, --ca-bundle or the "
+                                                                       "profile's ca_bundle to trust its certificate",
+                         ca_bundle ? ca_bundle : "");
+        }
         goto done;
     }
     if (resp.status != 200) {

@@ -1,78 +1,39 @@
 /* creds_process.c - credential_process: run a command, read the credentials JSON on its stdout. */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <openssl/crypto.h>
-#include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "drivers/base/buf.h"
 #include "drivers/core/creds_chain.h"
+#include "drivers/core/subproc.h"
 
-extern char **environ;
+/* The SDKs set no limit; a hung helper must not hang dmsprov, and a minute leaves room for
+ * a helper that asks for an MFA code. */
+#define DEFAULT_TIMEOUT_S 60L
+#define MAX_TIMEOUT_S 86400L
+#define TIMEOUT_ENV "DMSPROV_CREDENTIAL_PROCESS_TIMEOUT"
+/* Credentials JSON is well under 4 KiB; more is a helper printing something else. */
+#define MAX_OUTPUT ((size_t)64 * 1024)
 
-#define MAX_OUTPUT ((size_t)1024 * 1024)
-
-/* Reads fd to EOF into b; -1 when the output passes the cap or read fails. */
-static int read_all(int fd, dp_buf *b)
+/* The time limit in seconds: DMSPROV_CREDENTIAL_PROCESS_TIMEOUT or the default; -1 when it is set wrong. */
+static long timeout_s(dp_err *e)
 {
-    char chunk[4096];
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            return 0;
-        if (dp_buf_append(b, chunk, (size_t)n)) {
-            OPENSSL_cleanse(chunk, sizeof chunk);
-            return -1;
-        }
-    }
-}
-
-static int spawn_and_read(const char *command, const char *what, dp_buf *out, int *status, dp_err *e)
-{
-    char eb[128];
-    int fds[2];
-    if (pipe(fds)) {
-        dp_err_set(e, DP_E_IO, "%s: cannot create a pipe: %s", what, dp_strerror(errno, eb, sizeof eb));
+    const char *v = getenv(TIMEOUT_ENV);
+    if (!v || !*v)
+        return DEFAULT_TIMEOUT_S;
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < 1 || n > MAX_TIMEOUT_S) {
+        dp_err_set(e, DP_E_CONFIG, "%s must be a whole number of seconds from 1 to %ld, got \"%.40s\"", TIMEOUT_ENV,
+                   MAX_TIMEOUT_S, v);
         return -1;
     }
-    /* Close-on-exec so other threads' children do not inherit the pipe; dup2 onto fd 1 clears it. */
-    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    char *argv[] = {"/bin/sh", "-c", (char *)command, NULL};
-    pid_t pid;
-    int rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (rc) {
-        close(fds[0]);
-        dp_err_set(e, DP_E_IO, "%s: cannot start /bin/sh: %s", what, dp_strerror(rc, eb, sizeof eb));
-        return -1;
-    }
-    int read_rc = read_all(fds[0], out);
-    close(fds[0]);
-    while (waitpid(pid, status, 0) < 0) {
-        if (errno != EINTR) {
-            dp_err_set(e, DP_E_IO, "%s: waitpid: %s", what, dp_strerror(errno, eb, sizeof eb));
-            return -1;
-        }
-    }
-    if (read_rc) {
-        dp_err_set(e, DP_E_CREDENTIALS, "%s: its output could not be read or is larger than %zu bytes", what,
-                   MAX_OUTPUT);
-        return -1;
-    }
-    return 0;
+    return n;
 }
 
 int dp_creds_from_process(const char *command, const char *profile, dp_creds *out, dp_err *e)
@@ -83,7 +44,22 @@ int dp_creds_from_process(const char *command, const char *profile, dp_creds *ou
     dp_buf_init(&output, MAX_OUTPUT);
     cJSON *doc = NULL;
     int status = 0, ret = -1;
-    if (spawn_and_read(command, what, &output, &status, e))
+    long limit = timeout_s(e);
+    if (limit < 0)
+        goto done;
+    /* stdin and stderr stay the user's (prompts, diagnostics); stdout holds secrets. */
+    int run = dp_subproc_run(command, what, limit * 1000, MAX_OUTPUT, &output, &status, e);
+    if (run == DP_SUBPROC_TIMEOUT) {
+        dp_err_set(e, DP_E_CREDENTIALS, "%s did not finish within %ld s and was stopped (%s sets the limit)", what,
+                   limit, TIMEOUT_ENV);
+        goto done;
+    }
+    if (run == DP_SUBPROC_TOO_BIG) {
+        dp_err_set(e, DP_E_CREDENTIALS, "%s printed more than %zu bytes and was stopped (credentials JSON expected)",
+                   what, MAX_OUTPUT);
+        goto done;
+    }
+    if (run)
         goto done;
     if (WIFSIGNALED(status)) {
         dp_err_set(e, DP_E_CREDENTIALS, "%s was killed by signal %d", what, WTERMSIG(status));

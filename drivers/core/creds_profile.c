@@ -14,6 +14,7 @@ typedef struct resolver {
     time_t now;
     dp_assume_role_fn fn;
     void *ctx;
+    const char *ca_bundle; /* borrowed or NULL: for credential_source = EcsContainer */
     const char *visited[MAX_DEPTH]; /* the source_profile path so far, to refuse loops */
     int depth;
 } resolver;
@@ -78,7 +79,7 @@ static int role_source(resolver *r, const char *profile, dp_creds *src, dp_err *
     if (!strcmp(cs, "Environment"))
         rc = dp_creds_from_env(src, why, sizeof why, e);
     else if (!strcmp(cs, "EcsContainer"))
-        rc = dp_creds_from_container(src, why, sizeof why, e);
+        rc = dp_creds_from_container(r->ca_bundle, src, why, sizeof why, e);
     else if (!strcmp(cs, "Ec2InstanceMetadata"))
         rc = dp_creds_from_imds(src, why, sizeof why, e);
     else {
@@ -191,8 +192,8 @@ static int resolve(resolver *r, const char *profile, dp_creds *out, char *why, s
 }
 
 int dp_creds_from_profile(const dp_config *cfg, const char *profile, time_t now, dp_assume_role_fn fn,
-                          void *fn_ctx, dp_creds *out, char *why, size_t why_n, dp_err *e)
+                          void *fn_ctx, const char *ca_bundle, dp_creds *out, char *why, size_t why_n, dp_err *e)
 {
-    resolver r = {.cfg = cfg, .now = now, .fn = fn, .ctx = fn_ctx, .depth = 0};
+    resolver r = {.cfg = cfg, .now = now, .fn = fn, .ctx = fn_ctx, .ca_bundle = ca_bundle, .depth = 0};
     return resolve(&r, profile, out, why, why_n, e);
 }

@@ -169,9 +169,26 @@ static void create(const dp_resource_req *r, dp_progress *p) { dp_dms_create(&ki
 
 static void read_(const dp_resource_req *r, dp_progress *p) { dp_dms_read(&kind, r, p); }
 
+/* True when applied (a settings structure as last applied) sets a key that want no longer
+ * sets, at any depth. Live values cannot show this: DMS answers defaults for unset keys. */
+static bool key_dropped(const cJSON *applied, const cJSON *want)
+{
+    const cJSON *k;
+    if (!cJSON_IsObject(applied))
+        return false;
+    cJSON_ArrayForEach(k, applied)
+    {
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(want, k->string);
+        if (!w || (cJSON_IsObject(k) && key_dropped(k, w)))
+            return true;
+    }
+    return false;
+}
+
 /* ModifyEndpoint input for what differs (NULL when nothing); the password is sent whenever
  * something else changes, or alone when nothing else (tags included) differs, since it cannot
- * be read back to compare. */
+ * be read back to compare. A settings structure is sent whole with ExactSettings: by default
+ * ModifyEndpoint merges settings, so a key dropped from the template would stay set. */
 static cJSON *modify_input(const dp_resource_req *r, const cJSON *ep, bool tags_differ)
 {
     const cJSON *d = r->desired;
@@ -195,20 +212,31 @@ static cJSON *modify_input(const dp_resource_req *r, const cJSON *ep, bool tags_
         dp_dms_copy_int(in, d, "Port");
         n++;
     }
+    bool exact = false;
     for (size_t i = 0; i < NSETTINGS; i++) {
-        const cJSON *want = dp_prop(d, settings[i].cfn);
-        if (!want)
+        const cJSON *want = dp_prop(d, settings[i].cfn), *applied = dp_prop(r->applied, settings[i].cfn);
+        if (!want) { /* dropped from the template as a whole: reset, if the endpoint still has it */
+            const cJSON *live = dp_prop(ep, settings[i].api);
+            if (cJSON_GetArraySize(applied) && cJSON_IsObject(live) && cJSON_GetArraySize(live)) {
+                cJSON_AddItemToObject(in, settings[i].api, cJSON_CreateObject());
+                exact = true;
+                n++;
+            }
             continue;
+        }
         cJSON *have = dp_dms_prune_to(dp_prop(ep, settings[i].api), want);
         char *a = cJSON_PrintUnformatted(want), *b = have ? cJSON_PrintUnformatted(have) : NULL;
-        if (!dp_dms_json_text_equal(a, b)) {
+        if (!dp_dms_json_text_equal(a, b) || key_dropped(applied, want)) {
             cJSON_AddItemToObject(in, settings[i].api, cJSON_Duplicate(want, 1));
+            exact = true;
             n++;
         }
         free(a);
         free(b);
         cJSON_Delete(have);
     }
+    if (exact)
+        cJSON_AddBoolToObject(in, "ExactSettings", 1);
     if (dp_prop(d, "Password") && (n || !tags_differ)) {
         dp_dms_copy(in, d, "Password", "Password");
         n++;

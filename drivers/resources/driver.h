@@ -43,6 +43,10 @@ typedef struct dp_resource_req {
     const cJSON *desired;
     /* update: the live properties as read just before (template form). */
     const cJSON *previous;
+    /* update: the properties of the last apply as the engine recorded them (state, template
+     * form, secrets left out); NULL when not known. Lets a driver see a key the template
+     * dropped inside a structure, which live values cannot tell from a service default. */
+    const cJSON *applied;
     const cJSON *context;     /* NULL on the first call of an operation */
     /* create: stable for one resource's create across retries and re-runs (idempotency token
      * and the suffix of generated names). */
