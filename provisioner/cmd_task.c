@@ -16,7 +16,7 @@ static const char usage[] =
     "           [--cdc-start-time TIME | --cdc-start-position POS] [--cdc-stop-position POS] [--wait]\n"
     "           default type: start-replication for a task that never ran, resume-processing otherwise\n"
     "  stop     [--wait]\n"
-    "  status   status, failure, full load, tables and per-table statistics\n"
+    "  status   status, failure, full load, tables, CDC latency (CloudWatch) and per-table statistics\n"
     "  wait     --until running|stopped|full-load-complete|ready\n"
     "  recover  shows the failure and the tables in error; then one of\n"
     "           --resume            resume processing (after the offending input was removed)\n"
