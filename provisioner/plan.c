@@ -399,6 +399,13 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
         hit->want_read = true;
         chosen[i] = hit - live.v;
     }
+    /* Everything else the stack owns is read too before it is deleted: the tagging API may
+     * still list what is already gone (eventual consistency), and a copy left by a replacement
+     * that died before recording it is compared by identifier with the one the replacement
+     * will use (DMS lists ARNs). In a steady stack there is nothing of the kind to read. */
+    for (size_t k = 0; k < live.n; k++)
+        if (live.v[k].listed)
+            live.v[k].want_read = true;
     /* State resources gone from the template: confirm they still exist. */
     cJSON_ArrayForEach(s, sres)
     {
@@ -539,13 +546,18 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
         bool used = false;
         for (size_t i = 0; i < d->n && !used; i++)
             used = chosen[i] == (long)k;
-        if (used || !(lv->listed || lv->found))
-            continue;
+        if (used || !lv->found)
+            continue; /* gone already (or listed late by the tagging API) */
         /* The copy a replacement's create will adopt by name is not deleted. */
+        const char *np = name_prop(lv->type);
+        const char *lname = np ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                                     cJSON_GetObjectItemCaseSensitive(lv->model, "Properties"), np))
+                               : NULL;
         bool adopted = false;
         for (size_t i = 0; i < d->n && !adopted; i++)
-            adopted = adopt_ids[i] && !strcmp(d->res[i].logical_id, lv->logical_id) && lv->physical_id &&
-                      same_id(lv->type, adopt_ids[i], lv->physical_id);
+            adopted = adopt_ids[i] && !strcmp(d->res[i].logical_id, lv->logical_id) &&
+                      ((lv->physical_id && same_id(lv->type, adopt_ids[i], lv->physical_id)) ||
+                       (lname && same_id(lv->type, adopt_ids[i], lname)));
         if (adopted)
             continue;
         if (add_delete(out, lv->logical_id, lv->type, lv->physical_id, state_res(state, lv->logical_id), e))

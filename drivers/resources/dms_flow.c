@@ -209,3 +209,18 @@ void dp_dms_delete(const dp_dms_kind *k, const dp_resource_req *r, dp_progress *
     }
     wait_deleted(k, r, p);
 }
+
+int dp_dms_physical_id(const dp_dms_kind *k, const cJSON *desired, const dp_resource_req *r, char *id, size_t n)
+{
+    const char *given = dp_prop_str(desired, k->id_prop);
+    if (given && *given) {
+        snprintf(id, n, "%s", given);
+        return 0;
+    }
+    dp_resource_req q = *r;
+    q.desired = desired;
+    dp_dms_name(&q, k->id_prop, k->id_max, id, n);
+    for (char *s = id; k->lower_id && *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+    return 1;
+}

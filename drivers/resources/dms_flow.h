@@ -48,6 +48,11 @@ typedef struct dp_dms_kind {
     dp_dms_state (*state)(const cJSON *item);
 } dp_dms_kind;
 
+/* driver.h's physical_id_for: the identifier a create would use, 0 when the template fixes it
+ * (as written), 1 when generated from the client token (as DMS stores it). The engine
+ * compares it with identifiers, not ARNs. */
+int dp_dms_physical_id(const dp_dms_kind *k, const cJSON *desired, const dp_resource_req *r, char *id, size_t n);
+
 /* Describe by ARN: 0 with *item (owned), 1 not found, -1 error (e). */
 int dp_dms_describe_arn(const dp_dms_kind *k, dp_client *c, const char *arn, cJSON **item, dp_err *e);
 /* SUCCESS with the model of a described resource (physical id, Id and Arn = its ARN; live

@@ -244,4 +244,9 @@ static int list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp_er
     return dp_dms_list_tagged(c, stack, "rep", TYPE, fn, ctx, e);
 }
 
-const dp_driver dp_driver_dms_instance = {TYPE, create, read_, update, del, list, NULL};
+static int physical_id_for(const cJSON *desired, const dp_resource_req *r, char *id, size_t n)
+{
+    return dp_dms_physical_id(&kind, desired, r, id, n);
+}
+
+const dp_driver dp_driver_dms_instance = {TYPE, create, read_, update, del, list, physical_id_for};

@@ -3,9 +3,10 @@
 # before dmsprov recorded it (kill -9 while the create call is in flight through a slow
 # loopback proxy, which still delivers it to moto):
 # the next apply adopts that copy instead of deleting it and making another, for a fixed name
-# (SSM parameter whose Name changed) and for a generated one (an Aurora cluster whose
-# DatabaseName, create-only, changed: the token kept in the state names the copy again). The
-# old resource goes, nothing else is left, and the plan afterwards is empty.
+# (SSM parameter whose Name changed) and for generated ones (an Aurora cluster whose
+# DatabaseName, create-only, changed; a DMS replication instance whose PubliclyAccessible did:
+# the token kept in the state names the copy again, and DMS copies are read to compare their
+# identifiers). The old resources go, nothing else is left, and the plan afterwards is empty.
 source "$DP_SOURCE_DIR/tests/integration/lib.sh"
 export AWS_ACCESS_KEY_ID="AKRR${UNIQ}"   # scopes the fault rules to this test
 S="rr${UNIQ}"
@@ -38,6 +39,7 @@ cat >"$T" <<YAML
 Parameters:
   Name: {Type: String, Default: one}
   Db: {Type: String, Default: first}
+  Public: {Type: String, Default: "false", AllowedValues: ["true", "false"]}
   Password: {Type: String, NoEcho: true, Default: "Pw-${UNIQ}-x1"}
 Resources:
   Param:
@@ -51,7 +53,21 @@ Resources:
       MasterUsername: labadmin
       MasterUserPassword: !Ref Password
       DatabaseName: !Ref Db
+  Rep:
+    Type: AWS::DMS::ReplicationInstance
+    Properties:
+      ReplicationInstanceClass: dms.t3.micro
+      AllocatedStorage: 20
+      PubliclyAccessible: !Ref Public
 YAML
+instances() { boto "
+d = c('dms')
+ids = []
+for i in d.describe_replication_instances()['ReplicationInstances']:
+    tags = {t['Key']: t['Value'] for t in d.list_tags_for_resource(ResourceArn=i['ReplicationInstanceArn'])['TagList']}
+    if tags.get('dmsprov:stack') == '$S':
+        ids.append(i['ReplicationInstanceIdentifier'])
+print(' '.join(sorted(ids)))"; }
 clusters() { boto "
 r = c('rds')
 ids = sorted(cl['DBClusterIdentifier'] for cl in r.describe_db_clusters()['DBClusters']
@@ -62,6 +78,8 @@ run dp apply -t "$T" --stack "$S" --auto-approve
 expect_rc 0
 OLD=$(clusters)
 [ -n "$OLD" ] || fail "no cluster after the first apply"
+OLDREP=$(instances)
+[ -n "$OLDREP" ] || fail "no replication instance after the first apply"
 
 # ---- a fixed name: killed while the SSM parameter /S/two is being created
 crash_during ssm.PutParameter -t "$T" --stack "$S" --parameter Name=two
@@ -86,11 +104,21 @@ NEW=$([ "$1" = "$OLD" ] && echo "$2" || echo "$1")
 assert r['Aurora']['physical_id'] == '$OLD' and r['Aurora'].get('replacement_token'), r['Aurora']" \
   || fail "state after the killed cluster replacement: $(cat "$STATE/$S.json")"
 
+# ---- a generated DMS name: killed while the new replication instance is being created
+crash_during dms.CreateReplicationInstance -t "$T" --stack "$S" --parameter Name=two --parameter Db=second \
+  --parameter Public=true
+BOTH=$(instances)
+set -- $BOTH
+[ $# = 2 ] || fail "expected the old and the new replication instance after the killed run, got: $BOTH"
+NEWREP=$([ "$1" = "$OLDREP" ] && echo "$2" || echo "$1")
+"$PY" -c "import json; r = json.load(open('$STATE/$S.json'))['resources']
+assert r['Rep'].get('replacement_token'), r['Rep']" || fail "state after the killed instance replacement"
+
 # ---- the plan adopts the new cluster: replaced, nothing destroyed, no third cluster
-run dp plan -t "$T" --stack "$S" --parameter Name=two --parameter Db=second
+run dp plan -t "$T" --stack "$S" --parameter Name=two --parameter Db=second --parameter Public=true
 expect_rc 0
 expect_contains "$out" "to replace, 0 to destroy."
-run dp apply -t "$T" --stack "$S" --parameter Name=two --parameter Db=second --auto-approve
+run dp apply -t "$T" --stack "$S" --parameter Name=two --parameter Db=second --parameter Public=true --auto-approve
 expect_rc 0
 boto "
 names = [p['Name'] for p in c('ssm').get_parameters_by_path(Path='/$S')['Parameters']]
@@ -104,10 +132,11 @@ assert cl['DatabaseName'] == 'second', cl['DatabaseName']
 "$PY" -c "import json; r = json.load(open('$STATE/$S.json'))['resources']
 assert 'replacement_token' not in r['Aurora'] and r['Aurora']['physical_id'] == '$NEW', r" \
   || fail "state after the resumed replacement: $(cat "$STATE/$S.json")"
-run dp plan -t "$T" --stack "$S" --parameter Name=two --parameter Db=second --detailed-exitcode
+run dp plan -t "$T" --stack "$S" --parameter Name=two --parameter Db=second --parameter Public=true --detailed-exitcode
 expect_rc 0
 
 run dp destroy --stack "$S" --auto-approve
 expect_rc 0
 [ -z "$(clusters)" ] || fail "destroy left clusters: $(clusters)"
+[ -z "$(instances)" ] || fail "destroy left replication instances: $(instances)"
 echo ok
