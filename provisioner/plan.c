@@ -676,12 +676,40 @@ static dp_action_kind kind_from(const char *s)
     return DP_ACT_NOOP;
 }
 
+/* Saved parameters are what `plan --out` wrote: named strings, or lists of strings (a list
+ * parameter). Anything else would reach the parameter inputs without a name or a value. */
+static bool params_ok(const cJSON *params)
+{
+    if (!params || cJSON_IsNull(params))
+        return true;
+    if (!cJSON_IsObject(params))
+        return false;
+    const cJSON *p, *x;
+    cJSON_ArrayForEach(p, params)
+    {
+        if (!p->string || !(cJSON_IsString(p) || cJSON_IsArray(p)))
+            return false;
+        cJSON_ArrayForEach(x, p)
+        {
+            if (!cJSON_IsString(x))
+                return false;
+        }
+    }
+    return true;
+}
+
 int dp_plan_from_json(const cJSON *j, dp_plan *out, dp_err *e)
 {
     const cJSON *fv = cJSON_GetObjectItemCaseSensitive(j, "format_version");
     const char *fp = sstr(j, "live_fingerprint");
-    if (!cJSON_IsNumber(fv) || fv->valueint != 1 || !fp || strlen(fp) != 64 || !sstr(j, "stack")) {
+    if (!cJSON_IsObject(j) || !cJSON_IsNumber(fv) || fv->valueint != 1 || !fp || strlen(fp) != 64 || !sstr(j, "stack")) {
         dp_err_set(e, DP_E_INPUT, "not a dmsprov saved plan (format_version 1)");
+        return -1;
+    }
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(j, "resources");
+    if (!params_ok(cJSON_GetObjectItemCaseSensitive(j, "parameters")) || (res && !cJSON_IsArray(res))) {
+        dp_err_set(e, DP_E_INPUT, "damaged saved plan: \"parameters\" must map names to strings or lists of strings "
+                                  "and \"resources\" must be a list");
         return -1;
     }
     set_str(&out->stack, sstr(j, "stack"));
@@ -692,7 +720,7 @@ int dp_plan_from_json(const cJSON *j, dp_plan *out, dp_err *e)
     if (params)
         out->parameters = cJSON_Duplicate(params, true);
     const cJSON *r;
-    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(j, "resources"))
+    cJSON_ArrayForEach(r, res)
     {
         const char *id = sstr(r, "logical_id");
         if (!id)

@@ -143,6 +143,30 @@ int dp_state_unlock(dp_state_store *s, const char *stack, dp_err *e)
     return rc ? -1 : 0;
 }
 
+/* The members every reader walks by name: a damaged document is refused here, once, rather
+ * than in each command (a list of resources has no names to look them up by). Returns the
+ * first member with the wrong shape, or NULL. */
+static const char *bad_member(const cJSON *doc)
+{
+    static const struct {
+        const char *name;
+        int type;
+    } shapes[] = {{"resources", cJSON_Object}, {"outputs", cJSON_Object}, {"parameters", cJSON_Object},
+                  {"rotations", cJSON_Array}};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(doc, shapes[i].name);
+        if (m && !cJSON_IsNull(m) && (m->type & 0xFF) != shapes[i].type)
+            return shapes[i].name;
+    }
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "resources"))
+    {
+        if (!cJSON_IsObject(r))
+            return "resources";
+    }
+    return NULL;
+}
+
 int dp_state_read(dp_state_store *s, const char *stack, cJSON **out, dp_err *e)
 {
     *out = NULL;
@@ -159,12 +183,17 @@ int dp_state_read(dp_state_store *s, const char *stack, cJSON **out, dp_err *e)
     if (!rc && found) {
         cJSON *doc = cJSON_ParseWithLength(dp_buf_str(&text), text.len);
         const cJSON *version = cJSON_GetObjectItemCaseSensitive(doc, "version");
+        const char *bad;
         if (!cJSON_IsObject(doc)) {
             dp_err_set(e, DP_E_PARSE, "state %s is not a JSON object (damaged?)", dp_state_describe(s, stack));
             rc = -1;
         } else if (cJSON_IsNumber(version) && version->valuedouble > 1) {
             dp_err_set(e, DP_E_INPUT, "state %s has version %g, written by a newer dmsprov", dp_state_describe(s, stack),
                        version->valuedouble);
+            rc = -1;
+        } else if ((bad = bad_member(doc))) {
+            dp_err_set(e, DP_E_PARSE, "state %s is damaged: \"%s\" has the wrong type", dp_state_describe(s, stack),
+                       bad);
             rc = -1;
         } else {
             *out = doc;

@@ -62,7 +62,8 @@ int dp_state_read(dp_state_store *s, const char *stack, cJSON **out, dp_err *e);
 /* Atomic replace; bumps "serial". Refuses (DP_E_INTERNAL) a document holding a dp:secret marker.
  * Extensions: the new serial is the document's "serial" + 1 (0 when absent), set in state
  * itself (restored when the write fails); "version":1 and "stack" are added when absent.
- * dp_state_read() fails with DP_E_PARSE on a damaged document and DP_E_INPUT on a version
+ * dp_state_read() fails with DP_E_PARSE on a damaged document (not JSON, or "resources",
+ * "outputs", "parameters" or "rotations" of the wrong type) and DP_E_INPUT on a version
  * newer than 1. dp_state_delete() of a missing state succeeds. */
 int dp_state_write(dp_state_store *s, const char *stack, cJSON *state, dp_err *e);
 int dp_state_delete(dp_state_store *s, const char *stack, dp_err *e);

@@ -1,12 +1,23 @@
-# fuzz.cmake - libFuzzer targets (configure with CC=clang and -DDP_FUZZ=ON; see run.sh).
-# The template library gets coverage instrumentation so libFuzzer can steer; the target links
-# the fuzzer runtime with AddressSanitizer and UndefinedBehaviorSanitizer.
+# fuzz.cmake - libFuzzer targets (configure with CC=clang and -DDP_FUZZ=ON; see run.sh and
+# README.md). The libraries get coverage instrumentation so libFuzzer can steer; the targets link
+# the fuzzer runtime with AddressSanitizer and UndefinedBehaviorSanitizer. Only the fuzz_*
+# targets link in such a build (run.sh builds just those).
 if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
   message(WARNING "DP_FUZZ needs clang (CC=clang); fuzz targets skipped")
   return()
 endif()
-target_compile_options(dp_templates PRIVATE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
-add_executable(fuzz_loader ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_loader.c)
-target_compile_options(fuzz_loader PRIVATE -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer)
-target_link_options(fuzz_loader PRIVATE -fsanitize=fuzzer,address,undefined)
-target_link_libraries(fuzz_loader PRIVATE dp_templates)
+set(DP_FUZZ_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+foreach(lib dp_drivers dp_templates dp_engine)
+  target_compile_options(${lib} PRIVATE ${DP_FUZZ_FLAGS})
+endforeach()
+
+# fuzz_loader: templates; fuzz_params: --parameters-file; fuzz_plan: saved plans (apply PLAN);
+# fuzz_state: local state files, hash keys and lock records (engine + fake driver).
+foreach(target fuzz_loader fuzz_params fuzz_plan fuzz_state)
+  add_executable(${target} ${CMAKE_SOURCE_DIR}/tests/fuzz/${target}.c)
+  target_compile_options(${target} PRIVATE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+    -fno-omit-frame-pointer)
+  target_link_options(${target} PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_libraries(${target} PRIVATE dp_engine)
+endforeach()
+target_include_directories(fuzz_state PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
