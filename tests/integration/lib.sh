@@ -26,3 +26,14 @@ run() { set +e; out=$("$@" 2>&1); rc=$?; set -e; }
 expect_rc() { [ "$rc" = "$1" ] || fail "expected exit $1, got $rc: $out"; }
 # task_fixture ARGS... : tests/integration/test_task_fixture.py against this moto (DMS task tests).
 task_fixture() { "$PY" "$DP_SOURCE_DIR/tests/integration/test_task_fixture.py" "$ENDPOINT" "$@"; }
+# start_latency_proxy MS : tests/moto/latency_proxy.py in front of this moto, adding MS ms to
+# every call; sets $PROXY (its URL); stopped when the test exits.
+start_latency_proxy() {
+  "$PY" "$DP_SOURCE_DIR/tests/moto/latency_proxy.py" --upstream "$ENDPOINT" --latency-ms "$1" \
+      --port-file "$TMP/proxy.port" >"$TMP/proxy.log" 2>&1 &
+  PROXY_PID=$!
+  trap 'kill $PROXY_PID 2>/dev/null; wait $PROXY_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+  for _ in $(seq 1 100); do [ -s "$TMP/proxy.port" ] && break; sleep 0.1; done
+  [ -s "$TMP/proxy.port" ] || fail "latency proxy did not start: $(cat "$TMP/proxy.log")"
+  PROXY="http://127.0.0.1:$(cat "$TMP/proxy.port")"
+}

@@ -6,13 +6,8 @@
 source "$DP_SOURCE_DIR/tests/integration/lib.sh"
 S="ei${UNIQ}"
 STATE="$TMP/state"
-"$PY" "$DP_SOURCE_DIR/tests/moto/latency_proxy.py" --upstream "$ENDPOINT" --latency-ms 150 \
-    --port-file "$TMP/port" >"$TMP/proxy.log" 2>&1 &
-proxy=$!
-trap 'kill $proxy 2>/dev/null; wait $proxy 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-[ -s "$TMP/port" ] || fail "latency proxy did not start: $(cat "$TMP/proxy.log")"
-export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$TMP/port")"
+start_latency_proxy 150
+export AWS_ENDPOINT_URL=$PROXY
 dp() { "$DMSPROV" --state "$STATE" --no-color "$@"; }
 
 T="$TMP/chain.yaml"

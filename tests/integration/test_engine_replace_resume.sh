@@ -12,13 +12,7 @@ export AWS_ACCESS_KEY_ID="AKRR${UNIQ}"   # scopes the fault rules to this test
 S="rr${UNIQ}"
 STATE="$TMP/state"
 dp() { "$DMSPROV" --state "$STATE" --no-color "$@"; }
-"$PY" "$DP_SOURCE_DIR/tests/moto/latency_proxy.py" --upstream "$ENDPOINT" --latency-ms 1500 \
-    --port-file "$TMP/port" >"$TMP/proxy.log" 2>&1 &
-proxy=$!
-trap 'kill $proxy 2>/dev/null; wait $proxy 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-[ -s "$TMP/port" ] || fail "latency proxy did not start: $(cat "$TMP/proxy.log")"
-PROXY="http://127.0.0.1:$(cat "$TMP/port")"
+start_latency_proxy 1500
 count() { curl -sf "$PROXY/__proxy/counts" | jq -r --arg k "$1" '.calls[$k] // 0'; }
 # crash_during OPERATION ARGS... : apply through the proxy, kill -9 once OPERATION is in flight
 # (the proxy then still delivers it), and wait until the proxy is idle again.
