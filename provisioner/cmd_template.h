@@ -16,11 +16,12 @@ typedef struct dp_tpl_cli {
     const char *parameters_file;   /* last one given */
     const char *format;            /* graph: dot (default), svg, png, text */
     bool resolve;                  /* validate --resolve */
+    bool json;                     /* validate --json */
     dp_param_inputs params;        /* owned: dp_tpl_cli_cleanup */
 } dp_tpl_cli;
 
-/* Parses argv (argv[0] = command name); allow_resolve / allow_format enable --resolve and
- * --format. Returns 0; -1 when help was printed (exit 0); DP_EXIT_USAGE after printing a usage
+/* Parses argv (argv[0] = command name); allow_resolve enables validate's --resolve and
+ * --json, allow_format graph's --format. Returns 0; -1 when help was printed (exit 0); DP_EXIT_USAGE after printing a usage
  * error; DP_EXIT_ERROR after printing the problems of the parameters file. On success the
  * parameters file (if any) has been read and --parameter values override it. Defined in
  * cmd_validate.c. */

@@ -1,6 +1,7 @@
 /* cmd_validate.c - `dmsprov validate`: load and check a template, print every problem as
  * file:line:col, and (with --resolve) check dynamic references and SSM-typed parameters
  * against AWS. Also the option parsing shared by template commands (cmd_template.h). */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include "templates/template.h"
 
 static const char validate_usage[] =
-    "Usage: dmsprov validate -t FILE [--parameter KEY=VALUE ...] [--parameters-file FILE] [--resolve]\n"
+    "Usage: dmsprov validate -t FILE [--parameter KEY=VALUE ...] [--parameters-file FILE] [--resolve] [--json]\n"
     "\n"
     "Checks a template without calling AWS: syntax, sections, parameters and their constraints,\n"
     "conditions, intrinsic functions, resource types and properties against their schemas,\n"
@@ -21,7 +22,10 @@ static const char validate_usage[] =
     "  --parameter KEY=VALUE     a parameter value (repeatable; overrides the file)\n"
     "  --parameters-file FILE    AWS CLI JSON ([{\"ParameterKey\":…,\"ParameterValue\":…}]) or a YAML/JSON map\n"
     "  --resolve                 also read {{resolve:…}} references and AWS::SSM::Parameter::Value\n"
-    "                            parameters from AWS (SSM, Secrets Manager)\n";
+    "                            parameters from AWS (SSM, Secrets Manager)\n"
+    "  --json                    the verdict and every problem as one JSON document on stdout:\n"
+    "                            {\"file\", \"valid\", \"resources\", \"parameters\", \"errors\", \"warnings\",\n"
+    "                             \"diagnostics\": [{\"file\", \"line\", \"column\", \"severity\", \"message\"}]}\n";
 
 void dp_tpl_cli_cleanup(dp_tpl_cli *o) { dp_param_inputs_cleanup(&o->params); }
 
@@ -103,6 +107,8 @@ int dp_tpl_cli_parse(dp_tpl_cli *o, const char *cmd, int argc, char **argv, cons
             o->format = v;
         } else if (allow_resolve && !strcmp(argv[i], "--resolve")) {
             o->resolve = true;
+        } else if (allow_resolve && !strcmp(argv[i], "--json")) {
+            o->json = true;
         } else {
             rc = dp_cli_usage_fail(cmd, "unknown argument \"%s\"", argv[i]);
         }
@@ -125,6 +131,39 @@ static const char *region_of(const dp_globals *g)
     if (!r || !*r)
         r = getenv("AWS_DEFAULT_REGION");
     return r && *r ? r : NULL;
+}
+
+/* The --json document: the verdict, the counts, every diagnostic sorted by position. */
+static void print_json(const char *path, const dp_template *t, dp_diags *d)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "file", path);
+    cJSON_AddBoolToObject(o, "valid", t != NULL);
+    if (t) {
+        cJSON_AddNumberToObject(o, "resources", (double)dp_template_resource_count(t));
+        cJSON_AddNumberToObject(o, "parameters", (double)dp_template_param_count(t));
+    }
+    cJSON_AddNumberToObject(o, "errors", (double)d->errors);
+    cJSON_AddNumberToObject(o, "warnings", (double)d->warnings);
+    cJSON *arr = cJSON_AddArrayToObject(o, "diagnostics");
+    dp_diags_sort(d);
+    for (size_t i = 0; i < d->n; i++) {
+        const dp_diag *x = &d->v[i];
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "file", x->file ? x->file : "");
+        if (x->line > 0) {
+            cJSON_AddNumberToObject(j, "line", x->line);
+            cJSON_AddNumberToObject(j, "column", x->col);
+        }
+        cJSON_AddStringToObject(j, "severity", x->level == DP_DIAG_ERROR ? "error" : "warning");
+        cJSON_AddStringToObject(j, "message", x->msg ? x->msg : "");
+        cJSON_AddItemToArray(arr, j);
+    }
+    char *s = cJSON_Print(o);
+    if (s)
+        puts(s);
+    cJSON_free(s);
+    cJSON_Delete(o);
 }
 
 int dp_cmd_validate(const dp_globals *g, int argc, char **argv)
@@ -150,15 +189,18 @@ int dp_cmd_validate(const dp_globals *g, int argc, char **argv)
     dp_diags d;
     dp_diags_init(&d);
     dp_template *t = dp_template_load(o.template_path, &opts, &d);
-    dp_diags_print(&d, stderr);
-    if (t) {
-        printf("%s: valid (%zu resources, %zu parameters%s)\n", o.template_path,
-               dp_template_resource_count(t), dp_template_param_count(t),
-               d.warnings ? ", with warnings" : "");
-        rc = DP_EXIT_OK;
+    if (o.json) {
+        print_json(o.template_path, t, &d);
+        rc = t ? DP_EXIT_OK : DP_EXIT_ERROR;
     } else {
-        fprintf(stderr, "%s: %zu error%s\n", o.template_path, d.errors, d.errors == 1 ? "" : "s");
-        rc = DP_EXIT_ERROR;
+        dp_diags_print(&d, stderr);
+        if (t)
+            printf("%s: valid (%zu resources, %zu parameters%s)\n", o.template_path,
+                   dp_template_resource_count(t), dp_template_param_count(t),
+                   d.warnings ? ", with warnings" : "");
+        else
+            fprintf(stderr, "%s: %zu error%s\n", o.template_path, d.errors, d.errors == 1 ? "" : "s");
+        rc = t ? DP_EXIT_OK : DP_EXIT_ERROR;
     }
     dp_template_free(t);
     dp_diags_cleanup(&d);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "check.h"
 #include "provisioner/cmd_template.h"
 
@@ -111,6 +113,28 @@ int main(void)
              "%s: 3 errors\n",
              bad_path, bad_path, bad_path, bad_path);
     CHECK_STR(err_text, want);
+
+    /* --json: the same verdict and problems as one document on stdout, nothing on stderr. */
+    CHECK_INT(RUN(dp_cmd_validate, "validate", "-t", bad_path, "--json"), 1);
+    CHECK_STR(err_text, "");
+    cJSON *j = cJSON_Parse(out_text);
+    CHECK(j != NULL);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "valid")));
+    CHECK_INT(cJSON_GetObjectItemCaseSensitive(j, "errors")->valueint, 3);
+    const cJSON *d0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "diagnostics"), 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d0, "file")), bad_path);
+    CHECK_INT(cJSON_GetObjectItemCaseSensitive(d0, "line")->valueint, 4);
+    CHECK_INT(cJSON_GetObjectItemCaseSensitive(d0, "column")->valueint, 39);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d0, "severity")), "error");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d0, "message")),
+              "unresolved reference \"Nope\": no parameter or resource of that name");
+    cJSON_Delete(j);
+    CHECK_INT(RUN(dp_cmd_validate, "validate", "-t", good_path, "--json"), 0);
+    j = cJSON_Parse(out_text);
+    CHECK(j && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "valid")));
+    CHECK(j && cJSON_GetObjectItemCaseSensitive(j, "resources")->valueint == 2);
+    CHECK(j && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "diagnostics")) == 0);
+    cJSON_Delete(j);
 
     /* The file's value is refused, --parameter overrides it. */
     CHECK_INT(RUN(dp_cmd_validate, "validate", "-t", good_path, "--parameters-file", params_path), 1);
