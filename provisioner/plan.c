@@ -442,7 +442,10 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
                       eng->stack, DP_TAG_STACK, eng->stack);
     }
     if (owned_errs.len) {
-        dp_err_set(e, DP_E_CONFLICT, "%s", dp_buf_str(&owned_errs));
+        dp_err_set(e, DP_E_CONFLICT,
+                   "%s. To manage an existing resource with this stack, tag it %s=%s and %s=<logical id> "
+                   "(the next plan then shows how it differs from the template); otherwise rename or delete it",
+                   dp_buf_str(&owned_errs), DP_TAG_STACK, eng->stack, DP_TAG_LOGICAL_ID);
         goto done;
     }
 
