@@ -25,7 +25,9 @@ crash_during() {
   [ "$(count "$op")" -ge 1 ] || { kill -9 $pid; fail "$op never started: $(cat "$TMP/crash.out")"; }
   kill -9 $pid
   wait $pid 2>/dev/null || true
-  sleep 2.5   # the proxy forwards the call after its 1.5 s
+  # the proxy still forwards the call after its 1.5 s: wait until moto has handled it
+  for _ in $(seq 1 300); do [ "$(curl -sf "$PROXY/__proxy/counts" | jq -r .in_flight)" = 0 ] && break; sleep 0.1; done
+  [ "$(curl -sf "$PROXY/__proxy/counts" | jq -r .in_flight)" = 0 ] || fail "the proxy still has calls in flight"
 }
 
 T="$TMP/stack.yaml"

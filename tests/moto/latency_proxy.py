@@ -7,7 +7,8 @@ Every request is forwarded unchanged (method, path, headers, body) to the upstre
 server after sleeping --latency-ms, so benchmarks see AWS-like round trips. Calls are counted
 per operation: the X-Amz-Target operation (JSON services), the Action parameter (Query
 services), else "METHOD /first-path-segment" (REST, e.g. S3). GET /__proxy/counts answers the
-counts as JSON ({"total": N, "calls": {"dms.CreateEndpoint": 1, ...}}), DELETE resets them;
+counts as JSON ({"total": N, "calls": {"dms.CreateEndpoint": 1, ...}, "in_flight": N}, the
+last being calls not yet answered by the upstream), DELETE resets the counts;
 SIGINT/SIGTERM print the counts to stdout and exit. The listening port is printed (and written
 to --port-file) once the proxy is ready. SigV4 signatures stay valid: the Host header is passed
 through and the path/query are not re-encoded.
@@ -24,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 _counts = {}
+_in_flight = [0]  # calls received and not yet answered by the upstream (or dropped)
 _lock = threading.Lock()
 _HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
         "upgrade"}
@@ -49,7 +51,8 @@ def _operation(handler, body):
 
 def counts():
     with _lock:
-        return {"total": sum(_counts.values()), "calls": dict(sorted(_counts.items()))}
+        return {"total": sum(_counts.values()), "calls": dict(sorted(_counts.items())),
+                "in_flight": _in_flight[0]}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -91,20 +94,26 @@ class Handler(BaseHTTPRequestHandler):
         op = _operation(self, body)
         with _lock:
             _counts[op] = _counts.get(op, 0) + 1
-        time.sleep(self.latency)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
-        headers["Content-Length"] = str(len(body))
-        conn = http.client.HTTPConnection(*self.upstream, timeout=120)
+            _in_flight[0] += 1
         try:
-            conn.request(self.command, self.path, body=body, headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
-        except (OSError, http.client.HTTPException):
-            # upstream dropped the connection (e.g. fault injection): drop ours too
-            self.close_connection = True
-            return
+            time.sleep(self.latency)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
+            headers["Content-Length"] = str(len(body))
+            conn = http.client.HTTPConnection(*self.upstream, timeout=120)
+            try:
+                conn.request(self.command, self.path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+            except (OSError, http.client.HTTPException):
+                # upstream dropped the connection (e.g. fault injection): drop ours too
+                self.close_connection = True
+                return
+            finally:
+                conn.close()
         finally:
-            conn.close()
+            # the upstream has handled the call: a client killed meanwhile changes nothing
+            with _lock:
+                _in_flight[0] -= 1
         self.send_response_only(resp.status, resp.reason)
         for k, v in resp.getheaders():
             if k.lower() not in _HOP and k.lower() != "content-length":
