@@ -17,6 +17,7 @@
 
 #define MAX_LOOP_DEPTH 5          /* nesting bound: with the key bound, keeps expansion cheap */
 #define MAX_NODES_COPIED 2000000  /* bounds what nested loops can multiply */
+#define PLACEHOLDER "Item"         /* the element of a collection not known yet (validate) */
 #define MAX_KEYS 10000            /* per mapping; CloudFormation allows 500 resources */
 
 typedef struct binding {
@@ -129,7 +130,17 @@ static int collection(fe *f, dp_node *coll, const binding *b, int depth, const c
     if (!v)
         return -1;
     int rc = -1;
-    if (dp_value_contains_unknown(v) || dp_value_contains_secret(v)) {
+    if (dp_value_contains_unknown(v) && !dp_value_contains_secret(v) && !f->t->require_all) {
+        /* validate without the parameter's value: the body is still checked, once */
+        dp_tpl_warning(f->t, coll->line, coll->col,
+                       "the collection of Fn::ForEach is known only at deployment; its body is checked once "
+                       "with the placeholder element \"%s\"", PLACEHOLDER);
+        *n = 1;
+        *out = dp_arena_alloc(f->arena, sizeof **out);
+        if (*out)
+            (*out)[0] = PLACEHOLDER;
+        rc = *out ? 0 : -1;
+    } else if (dp_value_contains_unknown(v) || dp_value_contains_secret(v)) {
         dp_tpl_error(f->t, coll->line, coll->col,
                      "the collection of Fn::ForEach must be known before deployment and not secret "
                      "(a list, a list parameter or Fn::FindInMap)");
