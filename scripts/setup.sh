@@ -3,7 +3,7 @@
 # Packages already present are left alone; apt runs only when something is missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config curl libyaml-dev libcurl4-openssl-dev libssl-dev libxml2-dev
-      libcjson-dev libpq-dev postgresql-15 clang valgrind jq)
+      libcjson-dev libpq-dev postgresql-15 clang valgrind jq openssl util-linux)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
