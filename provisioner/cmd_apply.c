@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drivers/base/buf.h"
 #include "drivers/base/log.h"
 #include "provisioner/apply.h"
 #include "provisioner/commands_engine.h"
@@ -15,8 +16,8 @@
 
 static const char apply_usage[] =
     "Usage: dmsprov apply -t FILE [--stack NAME] [--parameter KEY=VALUE ...] [--parameters-file FILE]\n"
-    "                     [--auto-approve] [--parallelism N] [--rollback-on-failure] [--break-lock]\n"
-    "       dmsprov apply PLAN [--parameter KEY=VALUE ...]\n"
+    "                     [--auto-approve] [--parallelism N] [--rollback-on-failure] [--break-lock] [--json]\n"
+    "       dmsprov apply PLAN [--parameter KEY=VALUE ...] [--json]\n"
     "\n"
     "Plans (see `dmsprov plan`), asks for 'yes' unless --auto-approve, then creates, updates,\n"
     "replaces and deletes resources in dependency order, up to N operations at a time, the\n"
@@ -28,6 +29,11 @@ static const char apply_usage[] =
     "  --rollback-on-failure     on a failure, delete what this run created\n"
     "  --empty-buckets           S3 buckets being deleted may be emptied first\n"
     "  --break-lock              take the stack's lock even if another run holds it (stale lock)\n"
+    "  --json                    for programs: the plan and progress go to stderr; stdout gets one\n"
+    "                            JSON document: {\"stack\", \"applied\", \"summary\": {\"added\", \"changed\",\n"
+    "                            \"replaced\", \"destroyed\"}, \"elapsed_s\", \"outputs\"}, or {\"stack\",\n"
+    "                            \"applied\": false, \"error\"} when an operation fails (other errors:\n"
+    "                            stderr and the exit status only); needs --auto-approve or PLAN\n"
     "  PLAN                      a plan saved by `dmsprov plan --out PLAN`: applied as is, refused\n"
     "                            if the template or the live resources changed since. NoEcho\n"
     "                            parameters are not in the file: pass them with --parameter or\n"
@@ -93,6 +99,30 @@ static int saved_params(const dp_plan *saved, const dp_param_inputs *cli, dp_par
     return 0;
 }
 
+/* apply --json: the run's result as one document on stdout (outputs already public). */
+static void print_json_result(const char *stack, const dp_apply_result *res, const char *error)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "stack", stack ? stack : "");
+    cJSON_AddBoolToObject(o, "applied", error == NULL);
+    if (error) {
+        cJSON_AddStringToObject(o, "error", error);
+    } else {
+        cJSON *sum = cJSON_AddObjectToObject(o, "summary");
+        cJSON_AddNumberToObject(sum, "added", (double)res->created);
+        cJSON_AddNumberToObject(sum, "changed", (double)res->updated);
+        cJSON_AddNumberToObject(sum, "replaced", (double)res->replaced);
+        cJSON_AddNumberToObject(sum, "destroyed", (double)res->deleted);
+        cJSON_AddNumberToObject(o, "elapsed_s", res->stats.wall_s);
+        cJSON_AddItemToObject(o, "outputs", res->outputs ? cJSON_Duplicate(res->outputs, true) : cJSON_CreateObject());
+    }
+    char *txt = cJSON_Print(o);
+    if (txt)
+        puts(txt);
+    cJSON_free(txt);
+    cJSON_Delete(o);
+}
+
 static void print_outputs(const cJSON *outs)
 {
     if (!outs || !outs->child)
@@ -116,9 +146,15 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
     dp_stack_opts o;
     int rc = dp_stack_opts_parse(&o, "apply", argc, argv, apply_usage,
                                  DP_SO_INPUTS | DP_SO_APPROVE | DP_SO_PARALLELISM | DP_SO_ROLLBACK | DP_SO_PLAN_FILE |
-                                     DP_SO_BREAK_LOCK | DP_SO_EMPTY_BUCKETS);
+                                     DP_SO_BREAK_LOCK | DP_SO_EMPTY_BUCKETS | DP_SO_JSON);
     if (rc)
         return rc < 0 ? DP_EXIT_OK : rc;
+    if (o.json && !o.auto_approve && !o.plan_file) {
+        dp_stack_opts_cleanup(&o);
+        return dp_cli_usage_fail("apply", "--json needs --auto-approve (or a saved PLAN): a program cannot answer "
+                                          "the confirmation prompt");
+    }
+    FILE *human = o.json ? stderr : stdout; /* with --json, stdout holds only the result */
     dp_err e;
     dp_err_clear(&e);
     dp_stack_session s;
@@ -154,6 +190,7 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
     }
     if (o.parallelism)
         s.eng.parallelism = o.parallelism;
+    s.eng.out = human;
     if (o.plan_file && strcmp(saved.template_hash, s.template_hash)) {
         dp_cli_fail("the template %s changed since the plan was made: run `dmsprov plan` again", template_path);
         goto done;
@@ -174,11 +211,11 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
     dp_buf_init(&out, 0);
     dp_render_opts ro = {.color = s.eng.color};
     dp_render_plan(&plan, &ro, &out);
-    fputs(dp_buf_str(&out), stdout);
+    fputs(dp_buf_str(&out), human);
     dp_buf_cleanup(&out);
     bool changes = dp_plan_has_changes(&plan);
     if (changes && !o.auto_approve && !o.plan_file) {
-        putchar('\n');
+        fputc('\n', human);
         if (!dp_stack_confirm("Do you want to perform these actions?", "apply")) {
             if (isatty(0))
                 dp_cli_fail("apply cancelled");
@@ -186,7 +223,7 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
         }
     }
     if (changes)
-        putchar('\n');
+        fputc('\n', human);
     cJSON_DeleteItemFromObjectCaseSensitive(state, "template_hash");
     cJSON_AddStringToObject(state, "template_hash", s.template_hash);
     cJSON_DeleteItemFromObjectCaseSensitive(state, "template");
@@ -202,13 +239,20 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
     if (arc) {
         char line[1400];
         dp_err_format(&e, line, sizeof line);
+        dp_buf failure;
+        dp_buf_init(&failure, 0);
         if (res.state_unsaved)
-            dp_cli_fail("%s; operations completed since are not in the state: once it can be written, run "
-                        "apply again (it finds them by their ownership tags)",
-                        res.error);
+            dp_buf_printf(&failure,
+                          "%s; operations completed since are not in the state: once it can be written, run "
+                          "apply again (it finds them by their ownership tags)",
+                          res.error);
         else
-            dp_cli_fail("%s; what was completed is recorded in %s: run apply again to continue",
-                        res.error[0] ? res.error : line, dp_state_describe(s.store, s.stack));
+            dp_buf_printf(&failure, "%s; what was completed is recorded in %s: run apply again to continue",
+                          res.error[0] ? res.error : line, dp_state_describe(s.store, s.stack));
+        dp_cli_fail("%s", dp_buf_str(&failure));
+        if (o.json)
+            print_json_result(s.stack, &res, dp_buf_str(&failure));
+        dp_buf_cleanup(&failure);
         goto done;
     }
     /* The benchmark's view of the run (bench/README.md): per-operation timings. */
@@ -228,9 +272,15 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
     }
     char el[32];
     dp_exec_format_elapsed(res.stats.wall_s, el, sizeof el);
-    printf("%sApply complete! Resources: %zu added, %zu changed, %zu replaced, %zu destroyed (%s).\n",
-           changes ? "\n" : "", res.created, res.updated, res.replaced, res.deleted, el);
-    print_outputs(res.outputs);
+    if (o.json) {
+        fprintf(human, "%sApply complete! Resources: %zu added, %zu changed, %zu replaced, %zu destroyed (%s).\n",
+                changes ? "\n" : "", res.created, res.updated, res.replaced, res.deleted, el);
+        print_json_result(s.stack, &res, NULL);
+    } else {
+        printf("%sApply complete! Resources: %zu added, %zu changed, %zu replaced, %zu destroyed (%s).\n",
+               changes ? "\n" : "", res.created, res.updated, res.replaced, res.deleted, el);
+        print_outputs(res.outputs);
+    }
     rc = DP_EXIT_OK;
 done:
     dp_apply_result_cleanup(&res);
