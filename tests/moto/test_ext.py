@@ -256,6 +256,25 @@ class Endpoints(Base):
             self.dms.modify_endpoint(EndpointArn=arn, Port=1)
         self.assertEqual(err_code(cm.exception), "ResourceNotFoundFault")
 
+    def test_tagging_api_forgets_deleted_endpoint(self):
+        # the endpoint's deletion finishes on a describe; GetResources right after must not
+        # list it (the race a destroy followed by a tagging check used to hit)
+        tag = uniq("owner")
+        arn = self.dms.create_endpoint(
+            EndpointIdentifier=uniq("ep"), EndpointType="source", EngineName="postgres",
+            ServerName="db.example", Port=5432, DatabaseName="db", Username="u",
+            Tags=[{"Key": "dmsprov:stack", "Value": tag}])["Endpoint"]["EndpointArn"]
+        tagging = client("resourcegroupstaggingapi", self.key)
+        listed = lambda: [r["ResourceARN"] for r in tagging.get_resources(
+            TagFilters=[{"Key": "dmsprov:stack", "Values": [tag]}])["ResourceTagMappingList"]]
+        self.assertEqual(listed(), [arn])
+        self.describe_endpoint(arn)
+        self.dms.delete_endpoint(EndpointArn=arn)
+        self.dms.get_waiter("endpoint_deleted").wait(
+            Filters=[{"Name": "endpoint-arn", "Values": [arn]}],
+            WaiterConfig={"Delay": 0, "MaxAttempts": 5})
+        self.assertEqual(listed(), [])
+
     def test_endpoint_in_use_cannot_be_deleted(self):
         t = self.task()
         with self.assertRaises(botocore.exceptions.ClientError) as cm:

@@ -21,6 +21,7 @@ What moto 5.2.1 lacks or does differently from AWS, and what this module changes
 - Describe calls page with Marker/MaxRecords, move resources one lifecycle step (see
   lifecycle.py) and answer ResourceNotFoundFault when filters match nothing, as AWS does.
 - Timestamps are sent as epoch seconds (the JSON protocol's format), not ISO strings.
+- The tagging API (GetResources) no longer lists DMS resources whose deletion finished.
 """
 import json
 
@@ -547,3 +548,19 @@ def _r_list_tags(self):
 R.add_tags_to_resource = _r_add_tags
 R.remove_tags_from_resource = _r_remove_tags
 R.list_tags_for_resource = _r_list_tags
+
+
+# The Resource Groups Tagging API walks the DMS backend's dicts directly: without this, an
+# endpoint or instance whose deletion finished (but that no DMS call has purged yet) would
+# still be listed, which AWS does not do once DescribeX answers "not found".
+from moto.resourcegroupstaggingapi import models as _rgta  # noqa: E402
+
+_orig_get_resources = _rgta.ResourceGroupsTaggingAPIBackend.get_resources
+
+
+def _get_resources_purged(self, *args, **kwargs):
+    purge(self.dms_backend)
+    return _orig_get_resources(self, *args, **kwargs)
+
+
+_rgta.ResourceGroupsTaggingAPIBackend.get_resources = _get_resources_purged
