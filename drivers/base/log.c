@@ -43,7 +43,9 @@ static const char *const secret_names[] = {
     "authorization", "x-amz-security-token", "x-amz-signature", "x-aws-ec2-metadata-token",
     "secretstring", "secretbinary", "secretaccesskey",
     "secret_access_key", "aws_secret_access_key", "sessiontoken", "token", "value",
-    "x-amz-credential-token", "secret", "securitydbencryption"};
+    "x-amz-credential-token", "secret", "securitydbencryption",
+    /* IAM Identity Center: the portal's bearer token header, and the token cache's fields. */
+    "x-amz-sso_bearer_token", "accesstoken", "refreshtoken", "clientsecret"};
 
 bool dp_log_is_secret_name(const char *name, size_t len)
 {

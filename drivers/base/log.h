@@ -1,6 +1,6 @@
 /* log.h - diagnostics on stderr: --debug request/response lines, warnings.
  *
- * Every debug line passes through dp_log_redact() first, so Authorization,
+ * Every debug line passes through dp_log_redact() first, so Authorization, x-amz-sso_bearer_token,
  * X-Amz-Security-Token and secret-bearing fields never reach the terminal.
  * Ownership: nothing is allocated; out buffers are the caller's. */
 #ifndef DP_LOG_H

@@ -445,3 +445,13 @@ const char *dp_config_services_get(const dp_config *c, const char *name, const c
 {
     return lookup(&c->config, SEC_SERVICES, name, key);
 }
+
+bool dp_config_has_sso_session(const dp_config *c, const char *name)
+{
+    return find_section(&c->config, SEC_SSO_SESSION, name) != NULL;
+}
+
+const char *dp_config_sso_session_get(const dp_config *c, const char *name, const char *key)
+{
+    return lookup(&c->config, SEC_SSO_SESSION, name, key);
+}

@@ -48,4 +48,10 @@ const char *dp_config_get_from(const dp_config *c, const char *profile, const ch
  * NULL when absent. */
 const char *dp_config_services_get(const dp_config *c, const char *name, const char *key);
 
+/* True when the config file has an `[sso-session NAME]` section. */
+bool dp_config_has_sso_session(const dp_config *c, const char *name);
+/* Value of key in the `[sso-session NAME]` section of the config file ("sso_start_url",
+ * "sso_region"), or NULL. */
+const char *dp_config_sso_session_get(const dp_config *c, const char *name, const char *key);
+
 #endif

@@ -2,7 +2,8 @@
  *
  * Chain: --profile from the command line -> environment (AWS_ACCESS_KEY_ID, ...) ->
  * AWS_PROFILE / "default" in the shared files (static keys, role_arn + source_profile through
- * STS AssumeRole, credential_process) -> container credentials -> EC2 IMDSv2.
+ * STS AssumeRole, IAM Identity Center (SSO) with a token cached by `aws sso login`,
+ * credential_process) -> container credentials -> EC2 IMDSv2.
  *
  * Ownership: dp_creds owns its strings; dp_creds_cleanup() frees them (and wipes the secret). */
 #ifndef DP_CREDS_H

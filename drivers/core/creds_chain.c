@@ -92,7 +92,7 @@ static int named_profile(dp_creds_chain *c, const char *name, const char *named_
     if (rc == 1)
         dp_err_set(e, DP_E_CREDENTIALS,
                    "profile \"%s\" (from %s) has no credentials in %s or %s: it sets none of "
-                   "aws_access_key_id, role_arn, credential_process",
+                   "aws_access_key_id, role_arn, sso_session/sso_start_url, credential_process",
                    name, named_by, cred_path(c), conf_path(c));
     return rc ? -1 : 0;
 }

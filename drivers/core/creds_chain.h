@@ -4,7 +4,8 @@
  *   -> environment: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]
  *   -> profile AWS_PROFILE / AWS_DEFAULT_PROFILE / "default" in the shared files: static keys,
  *      role_arn + source_profile | credential_source (through the assume-role callback),
- *      credential_process
+ *      IAM Identity Center (sso_session / sso_start_url + sso_account_id + sso_role_name, with
+ *      the token `aws sso login` cached; creds_sso.h), credential_process
  *   -> container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI)
  *   -> EC2 instance metadata (IMDSv2), unless AWS_EC2_METADATA_DISABLED=true.
  *
@@ -69,7 +70,7 @@ int dp_creds_from_container(const char *ca_bundle, dp_creds *out, char *why, siz
 /* EC2 instance metadata, IMDSv2 (session token first). */
 int dp_creds_from_imds(dp_creds *out, char *why, size_t why_n, dp_err *e);
 
-/* The profile's own credentials (static keys, role_arn, credential_process), following
+/* The profile's own credentials (static keys, role_arn, SSO, credential_process), following
  * source_profile chains (loops are refused). 1 = the profile has no credential settings.
  * ca_bundle: as for dp_creds_from_container (credential_source = EcsContainer). */
 int dp_creds_from_profile(const dp_config *cfg, const char *profile, time_t now, dp_assume_role_fn fn,

@@ -1,4 +1,5 @@
-/* creds_profile.c - a profile's credentials: static keys, role_arn (AssumeRole), credential_process. */
+/* creds_profile.c - a profile's credentials: static keys, role_arn (AssumeRole), IAM Identity Center,
+ * credential_process. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "drivers/core/creds_chain.h"
+#include "drivers/core/creds_sso.h"
 
 #define MAX_DEPTH 16
 
@@ -170,20 +172,20 @@ static int resolve(resolver *r, const char *profile, dp_creds *out, char *why, s
     const char *process = get(r, profile, "credential_process", NULL);
     bool has_keys = get(r, profile, "aws_access_key_id", &from) || get(r, profile, "aws_secret_access_key", &from);
     bool keys_in_credentials = has_keys && !strcmp(from, dp_config_credentials_path(r->cfg));
-    /* The CLI's order: role_arn, keys in the credentials file, credential_process, keys in config. */
+    /* The CLI's order: role_arn, SSO (sso_account_id / sso_role_name), keys in the credentials
+     * file, credential_process, keys in config. The profile in use (visited[0]) decides the
+     * SSO portal's endpoint overrides, as the CLI's session does. */
     if (role_arn)
         rc = assume_role(r, profile, role_arn, out, e);
+    else if (dp_sso_profile_selected(r->cfg, profile))
+        rc = dp_creds_from_sso(r->cfg, profile, r->visited[0], r->ca_bundle, r->now, out, e);
     else if (keys_in_credentials || (has_keys && !process))
         rc = static_keys(r, profile, out, e);
     else if (process)
         rc = dp_creds_from_process(process, profile, out, e);
-    else if (get(r, profile, "sso_session", NULL) || get(r, profile, "sso_start_url", NULL)) {
-        dp_err_set(e, DP_E_CREDENTIALS,
-                   "profile \"%s\" uses IAM Identity Center (SSO), which dmsprov does not support; export "
-                   "credentials with `aws configure export-credentials --profile %s --format env`",
-                   profile, profile);
-        rc = -1;
-    } else {
+    else if (dp_sso_profile_mentions(r->cfg, profile)) /* sso_session alone: say what is missing */
+        rc = dp_creds_from_sso(r->cfg, profile, r->visited[0], r->ca_bundle, r->now, out, e);
+    else {
         snprintf(why, why_n, "no credentials");
         rc = 1;
     }

@@ -25,3 +25,6 @@ const dp_service dp_svc_s3 = {"s3", "s3", "s3", "S3", NULL, "s3", DP_PROTO_RESTX
 const dp_service dp_svc_tagging = {"tagging", "tagging", "tagging", "RESOURCE_GROUPS_TAGGING_API",
                                    "TAGGING", "resource_groups_tagging_api", DP_PROTO_JSON,
                                    "2017-01-26", "ResourceGroupsTaggingAPI_20170126", "1.1", false};
+/* SSO: protocol rest-json (no dp_protocol value: creds_sso.c builds its one GET itself). */
+const dp_service dp_svc_sso = {"sso", "portal.sso", "awsssoportal", "SSO", NULL, "sso", DP_PROTO_JSON,
+                               "2019-06-10", NULL, NULL, false};

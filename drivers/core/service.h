@@ -29,5 +29,8 @@ extern const dp_service dp_svc_sts;
 extern const dp_service dp_svc_cloudwatch;
 extern const dp_service dp_svc_s3;
 extern const dp_service dp_svc_tagging;
+/* IAM Identity Center portal (GetRoleCredentials): rest-json and unsigned, so it is called
+ * directly by creds_sso.c, never through dp_client; only its endpoint fields are used. */
+extern const dp_service dp_svc_sso;
 
 #endif
