@@ -1,5 +1,6 @@
 /* cmd_destroy.c - `dmsprov destroy`: delete everything the stack owns, found by ownership tags
  * (no template or state needed), referrers first, in parallel, honouring DeletionPolicy. */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 
 static const char destroy_usage[] =
     "Usage: dmsprov destroy --stack NAME [-t FILE] [--auto-approve] [--empty-buckets]\n"
-    "                       [--parallelism N] [--break-lock]\n"
+    "                       [--parallelism N] [--break-lock] [--json]\n"
     "\n"
     "Deletes every resource stack NAME owns, found by its ownership tags (dmsprov:stack), even\n"
     "with no local state and no template. Referrers go first (tasks before their endpoints and\n"
@@ -26,12 +27,36 @@ static const char destroy_usage[] =
     "  --auto-approve            do not ask (required without a terminal)\n"
     "  --empty-buckets           empty S3 buckets before deleting them\n"
     "  --parallelism N           deletes in flight at once (default 10)\n"
-    "  --break-lock              take the stack's lock even if another run holds it (stale lock)\n";
+    "  --break-lock              take the stack's lock even if another run holds it (stale lock)\n"
+    "  --json                    for programs (needs --auto-approve): the list and progress go to\n"
+    "                            stderr; stdout gets {\"stack\", \"destroyed\": true, \"deleted\", \"kept\",\n"
+    "                            \"elapsed_s\"} or, when a delete fails, {\"stack\", \"destroyed\": false,\n"
+    "                            \"error\"}\n";
 
 static const char *sstr(const cJSON *o, const char *k)
 {
     const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
     return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* destroy --json: the result as one document on stdout. */
+static void print_json_result(const char *stack, size_t deleted, size_t kept, double wall_s, const char *error)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "stack", stack ? stack : "");
+    cJSON_AddBoolToObject(o, "destroyed", error == NULL);
+    if (error) {
+        cJSON_AddStringToObject(o, "error", error);
+    } else {
+        cJSON_AddNumberToObject(o, "deleted", (double)deleted);
+        cJSON_AddNumberToObject(o, "kept", (double)kept);
+        cJSON_AddNumberToObject(o, "elapsed_s", wall_s);
+    }
+    char *txt = cJSON_Print(o);
+    if (txt)
+        puts(txt);
+    cJSON_free(txt);
+    cJSON_Delete(o);
 }
 
 /* One delete action per live (listed) resource and per state resource, deps from the template,
@@ -101,9 +126,15 @@ int dp_cmd_destroy(const dp_globals *g, int argc, char **argv)
     dp_stack_opts o;
     int rc = dp_stack_opts_parse(&o, "destroy", argc, argv, destroy_usage,
                                  DP_SO_TEMPLATE_ONLY | DP_SO_APPROVE | DP_SO_EMPTY_BUCKETS | DP_SO_PARALLELISM |
-                                     DP_SO_BREAK_LOCK);
+                                     DP_SO_BREAK_LOCK | DP_SO_JSON);
     if (rc)
         return rc < 0 ? DP_EXIT_OK : rc;
+    if (o.json && !o.auto_approve) {
+        dp_stack_opts_cleanup(&o);
+        return dp_cli_usage_fail("destroy", "--json needs --auto-approve: a program cannot answer the confirmation "
+                                            "prompt");
+    }
+    FILE *human = o.json ? stderr : stdout; /* with --json, stdout holds only the result */
     dp_err e;
     dp_err_clear(&e);
     dp_stack_session s;
@@ -122,6 +153,7 @@ int dp_cmd_destroy(const dp_globals *g, int argc, char **argv)
     }
     if (o.parallelism)
         s.eng.parallelism = o.parallelism;
+    s.eng.out = human;
     if (!(plan.stack = strdup(s.stack)))
         dp_err_set(&e, DP_E_NOMEM, "out of memory");
     if (!plan.stack || !(state = dp_stack_state_read(&s, &had_state, &e)) || build(&s, state, &plan, &e)) {
@@ -129,23 +161,25 @@ int dp_cmd_destroy(const dp_globals *g, int argc, char **argv)
         goto done;
     }
     if (!plan.n) {
-        printf("Nothing to destroy: stack %s owns no resources.\n", s.stack);
+        fprintf(human, "Nothing to destroy: stack %s owns no resources.\n", s.stack);
         if (had_state && dp_state_delete(s.store, s.stack, &e)) {
             dp_session_fail(&e);
             goto done;
         }
+        if (o.json)
+            print_json_result(s.stack, 0, 0, 0, NULL);
         rc = DP_EXIT_OK;
         goto done;
     }
-    printf("Stack %s: these resources will be destroyed:\n", s.stack);
+    fprintf(human, "Stack %s: these resources will be destroyed:\n", s.stack);
     size_t kept = 0;
     for (size_t i = 0; i < plan.n; i++) {
         const dp_action *a = &plan.v[i];
-        printf("  - %s %s (%s)%s\n", a->type, a->logical_id, a->physical_id,
-               a->retain ? " - kept: DeletionPolicy Retain" : "");
+        fprintf(human, "  - %s %s (%s)%s\n", a->type, a->logical_id, a->physical_id,
+                a->retain ? " - kept: DeletionPolicy Retain" : "");
         kept += a->retain;
     }
-    printf("\nDestroy: %zu to destroy, %zu kept.\n", plan.n - kept, kept);
+    fprintf(human, "\nDestroy: %zu to destroy, %zu kept.\n", plan.n - kept, kept);
     if (!o.auto_approve) {
         putchar('\n');
         if (!dp_stack_confirm("Do you really want to destroy these resources? There is no undo.", "destroy")) {
@@ -154,17 +188,21 @@ int dp_cmd_destroy(const dp_globals *g, int argc, char **argv)
             goto done;
         }
     }
-    putchar('\n');
+    fputc('\n', human);
     dp_apply_opts ao = {.empty_buckets = o.empty_buckets, .interrupt = dp_interrupt_level()};
     if (dp_interrupt_arm())
         ao.interrupt = NULL;
     int arc = dp_apply_run(&s.eng, &plan, NULL, state, &ao, &res, &e);
     dp_interrupt_disarm();
     if (arc) {
+        char line[1400];
+        dp_err_format(&e, line, sizeof line);
         if (res.error[0])
             dp_cli_fail("%s; run destroy again to finish", res.error);
         else
             dp_session_fail(&e);
+        if (o.json)
+            print_json_result(s.stack, 0, 0, 0, res.error[0] ? res.error : line);
         goto done;
     }
     if (dp_state_delete(s.store, s.stack, &e)) {
@@ -173,7 +211,9 @@ int dp_cmd_destroy(const dp_globals *g, int argc, char **argv)
     }
     char el[32];
     dp_exec_format_elapsed(res.stats.wall_s, el, sizeof el);
-    printf("\nDestroy complete! Resources: %zu destroyed, %zu kept (%s).\n", res.deleted, kept, el);
+    fprintf(human, "\nDestroy complete! Resources: %zu destroyed, %zu kept (%s).\n", res.deleted, kept, el);
+    if (o.json)
+        print_json_result(s.stack, res.deleted, kept, res.stats.wall_s, NULL);
     rc = DP_EXIT_OK;
 done:
     dp_apply_result_cleanup(&res);

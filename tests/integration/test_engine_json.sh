@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# test_engine_json.sh - `apply --json` for programs: refused without --auto-approve (64); the
-# plan and progress on stderr and one JSON document on stdout (summary, outputs with secrets
-# masked); an operation that fails gives {"applied": false, "error"} and exit 1.
+# test_engine_json.sh - `apply --json` and `destroy --json` for programs: refused without
+# --auto-approve (64); the plan and progress on stderr and one JSON document on stdout (summary,
+# outputs with secrets masked); an operation that fails gives {"applied": false, "error"} and
+# exit 1; destroy reports what it deleted, also when nothing is left.
 source "$DP_SOURCE_DIR/tests/integration/lib.sh"
 export AWS_ACCESS_KEY_ID="AKJS${UNIQ}"   # scopes the fault rule to this test
 S="js${UNIQ}"
@@ -51,6 +52,15 @@ assert j['applied'] is False and 'AWS::SSM::Parameter First' in j['error'] and '
   || fail "failure document: $(cat "$TMP/out")"
 expect_contains "$(cat "$TMP/err")" "dmsprov: error:"
 
-run dp destroy --stack "$S" --auto-approve
-expect_rc 0
+# destroy --json: refused without --auto-approve; the result document; nothing left to destroy
+run dp destroy --stack "$S" --json
+expect_rc 64
+dp destroy --stack "$S" --json --auto-approve >"$TMP/out" 2>"$TMP/err" || fail "destroy --json: $(cat "$TMP/err")"
+expect_contains "$(cat "$TMP/err")" "Destroy complete!"
+"$PY" -c "import json; j = json.load(open('$TMP/out'))
+assert j['stack'] == '$S' and j['destroyed'] is True and j['deleted'] == 2 and j['kept'] == 0, j" \
+  || fail "destroy --json document: $(cat "$TMP/out")"
+dp destroy --stack "$S" --json --auto-approve >"$TMP/out" 2>"$TMP/err" || fail "second destroy: $(cat "$TMP/err")"
+"$PY" -c "import json; j = json.load(open('$TMP/out')); assert j['destroyed'] is True and j['deleted'] == 0, j" \
+  || fail "destroy --json with nothing left: $(cat "$TMP/out")"
 echo ok
