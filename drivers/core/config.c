@@ -334,17 +334,26 @@ static int parse_file(cfile *f, bool is_config, dp_err *e)
     return rc;
 }
 
-/* "~/x" -> "$HOME/x"; other paths are copied. Owned result or NULL. */
-static char *expand_home(const char *path)
+int dp_config_home_dir(char *out, size_t n)
 {
-    if (path[0] != '~' || (path[1] && path[1] != '/'))
-        return strdup(path);
     const char *home = getenv("HOME");
     char pwbuf[1024];
     struct passwd pw, *res = NULL;
     if ((!home || !*home) && !getpwuid_r(getuid(), &pw, pwbuf, sizeof pwbuf, &res) && res)
         home = res->pw_dir;
     if (!home || !*home)
+        return -1;
+    int w = snprintf(out, n, "%s", home);
+    return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+/* "~/x" -> "$HOME/x"; other paths are copied. Owned result or NULL. */
+static char *expand_home(const char *path)
+{
+    if (path[0] != '~' || (path[1] && path[1] != '/'))
+        return strdup(path);
+    char home[1024];
+    if (dp_config_home_dir(home, sizeof home))
         return strdup(path);
     dp_buf b;
     dp_buf_init(&b, 0);

@@ -54,4 +54,8 @@ bool dp_config_has_sso_session(const dp_config *c, const char *name);
  * "sso_region"), or NULL. */
 const char *dp_config_sso_session_get(const dp_config *c, const char *name, const char *key);
 
+/* The user's home directory: $HOME, or the password database's when HOME is unset (as the
+ * AWS CLI's expanduser does), into out (n bytes). 0, or -1 when unknown or too long. */
+int dp_config_home_dir(char *out, size_t n);
+
 #endif

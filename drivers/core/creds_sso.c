@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,24 +138,10 @@ int dp_sso_cache_key(const dp_sso_settings *s, char out[41])
     return 0;
 }
 
-/* $HOME, or the password database's home when HOME is unset (as Python's expanduser does). */
-static int home_dir(char *out, size_t n)
-{
-    const char *home = getenv("HOME");
-    char pwbuf[1024];
-    struct passwd pw, *res = NULL;
-    if ((!home || !*home) && !getpwuid_r(getuid(), &pw, pwbuf, sizeof pwbuf, &res) && res)
-        home = res->pw_dir;
-    if (!home || !*home)
-        return -1;
-    int w = snprintf(out, n, "%s", home);
-    return w < 0 || (size_t)w >= n ? -1 : 0;
-}
-
 char *dp_sso_cache_path(const dp_sso_settings *s)
 {
     char key[41], home[1024];
-    if (dp_sso_cache_key(s, key) || home_dir(home, sizeof home))
+    if (dp_sso_cache_key(s, key) || dp_config_home_dir(home, sizeof home))
         return NULL;
     size_t hl = strlen(home);
     while (hl > 1 && home[hl - 1] == '/')
