@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "drivers/base/num.h"
 #include "provisioner/state_backend.h"
 
 /* "user@host": the password database first (USER can be stale under sudo), then LOGNAME/USER. */
@@ -84,7 +85,7 @@ int dp_lock_info_message(dp_buf *out, const char *stack, const char *holder_json
         const cJSON *pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
         rc = dp_buf_printf(out, "stack \"%s\" is locked by %s (pid %lld, %s) since %s", stack,
                            str_field(o, "holder", "an unknown holder"),
-                           cJSON_IsNumber(pid) ? (long long)pid->valuedouble : -1LL,
+                           cJSON_IsNumber(pid) ? dp_double_to_ll_or(pid->valuedouble, -1) : -1LL,
                            str_field(o, "operation", "unknown operation"), str_field(o, "since", "an unknown time"));
     } else {
         /* The holder is between taking the lock and recording itself, or the record is damaged. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/base/num.h"
 #include "provisioner/rotate_aws.h"
 #include "provisioner/rotate_internal.h"
 
@@ -22,7 +23,7 @@ static char *json_text(const cJSON *doc, const char *k)
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, k);
     if (cJSON_IsNumber(v)) {
         char n[32];
-        snprintf(n, sizeof n, "%ld", (long)v->valuedouble);
+        snprintf(n, sizeof n, "%lld", dp_double_to_ll_or(v->valuedouble, 0));
         return strdup(n);
     }
     return json_str(doc, k) ? strdup(v->valuestring) : NULL;

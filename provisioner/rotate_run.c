@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "drivers/base/num.h"
 #include "provisioner/rotate_aws.h"
 #include "provisioner/rotate_internal.h"
 #include "provisioner/rotate_schedule.h"
@@ -71,8 +72,9 @@ static int last_rotation(dp_rot_run *r, time_t *last, dp_err *e)
     const char *dates[] = {"LastRotatedDate", "CreatedDate"};
     for (int i = 0; i < 2 && !*last; i++) {
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(desc, dates[i]);
-        if (cJSON_IsNumber(d) && d->valuedouble > 0)
-            *last = (time_t)d->valuedouble;
+        long long secs;
+        if (cJSON_IsNumber(d) && d->valuedouble > 0 && dp_double_to_ll(d->valuedouble, &secs))
+            *last = (time_t)secs;
     }
     cJSON_Delete(desc);
     return 0;

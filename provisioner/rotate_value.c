@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/base/num.h"
 #include "drivers/base/buf.h"
 #include "provisioner/rotate.h"
 
@@ -44,7 +45,7 @@ static int ref_value(const char *tail, size_t n, const cJSON *doc, const char *w
     if (cJSON_IsString(v))
         return dp_buf_puts(out, v->valuestring);
     if (cJSON_IsNumber(v))
-        return dp_buf_printf(out, "%ld", (long)v->valuedouble);
+        return dp_buf_printf(out, "%lld", dp_double_to_ll_or(v->valuedouble, 0));
     dp_err_set(e, DP_E_INPUT, "the secret has no string key \"%s\"", parts[1]);
     return -1;
 }

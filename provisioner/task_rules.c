@@ -1,4 +1,5 @@
 /* task_rules.c - pure decisions of `dmsprov task`: durations, wait verdicts, allowed operations. */
+#include "drivers/base/num.h"
 #include "provisioner/task_rules.h"
 
 #include <ctype.h>
@@ -84,7 +85,7 @@ long long dp_task_stat(const cJSON *task, const char *name)
 {
     const cJSON *stats = cJSON_GetObjectItemCaseSensitive(task, "ReplicationTaskStats");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(stats, name);
-    return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+    return cJSON_IsNumber(v) ? dp_double_to_ll_or(v->valuedouble, 0) : 0;
 }
 
 static bool has(const cJSON *obj, const char *name)

@@ -1,4 +1,5 @@
 /* task_status.c - task summary and per-table statistics: fetching, aligned text and JSON. */
+#include "drivers/base/num.h"
 #include "provisioner/task_status.h"
 
 #include <stdio.h>
@@ -41,7 +42,7 @@ long long dp_task_rows(const cJSON *tables)
     {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "FullLoadRows");
         if (cJSON_IsNumber(v))
-            n += (long long)v->valuedouble;
+            n += dp_double_to_ll_or(v->valuedouble, 0);
     }
     return n;
 }
@@ -58,7 +59,7 @@ static void row_cells(const cJSON *t, char cells[NCOLS][256])
     snprintf(cells[1], 256, "%s", dp_task_str(t, "TableState"));
     for (int i = 0; i < 5; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, num_fields[i]);
-        snprintf(cells[2 + i], 256, "%lld", cJSON_IsNumber(v) ? (long long)v->valuedouble : 0LL);
+        snprintf(cells[2 + i], 256, "%lld", cJSON_IsNumber(v) ? dp_double_to_ll_or(v->valuedouble, 0) : 0LL);
     }
     const char *val = dp_task_str(t, "ValidationState");
     snprintf(cells[7], 256, "%s", *val ? val : "-");

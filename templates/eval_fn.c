@@ -1,6 +1,7 @@
 /* eval_fn.c - Fn::Join, Select, Split, FindInMap, Base64, GetAZs, Cidr, and the
  * AWS::LanguageExtensions functions Fn::ToJsonString and Fn::Length. */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/base/num.h"
 #include "templates/tpl_internal.h"
 
 /* Evaluates a function argument to a plain value. Returns 1 with *out set, 0 when the value
@@ -79,8 +81,10 @@ static cJSON *fn_join(dp_eval *ev, const dp_node *at, const dp_node *arg)
 
 static bool to_index(const cJSON *v, long *out)
 {
-    if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble == (double)(long)v->valuedouble) {
-        *out = (long)v->valuedouble;
+    long long n;
+    if (cJSON_IsNumber(v) && v->valuedouble >= 0 && dp_double_is_integer(v->valuedouble) &&
+        dp_double_to_ll(v->valuedouble, &n) && n <= LONG_MAX) {
+        *out = (long)n;
         return true;
     }
     if (cJSON_IsString(v) && v->valuestring[0]) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "drivers/base/num.h"
 #include "templates/tpl_internal.h"
 
 typedef struct vctx {
@@ -125,7 +126,7 @@ static void check_json_value(vctx *c, const dp_node *at, const cJSON *v, const d
             check_string(c, at, v->valuestring, p, path);
         break;
     case DP_SK_INTEGER:
-        ok = (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble) ||
+        ok = (cJSON_IsNumber(v) && dp_double_is_integer(v->valuedouble)) ||
              (cJSON_IsString(v) && int_text(v->valuestring));
         break;
     case DP_SK_NUMBER:

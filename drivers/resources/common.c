@@ -1,8 +1,10 @@
 /* common.c - progress events, polling, ownership tags and names shared by the drivers. */
+#include "drivers/base/num.h"
 #include "drivers/resources/common.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,8 +281,9 @@ bool dp_prop_bool(const cJSON *obj, const char *name, bool fallback)
 long dp_prop_long(const cJSON *obj, const char *name, long fallback)
 {
     const cJSON *v = dp_prop(obj, name);
+    long long n;
     if (cJSON_IsNumber(v))
-        return (long)v->valuedouble;
+        return dp_double_to_ll(v->valuedouble, &n) && n >= LONG_MIN && n <= LONG_MAX ? (long)n : fallback;
     if (cJSON_IsString(v)) {
         char *end;
         long n = strtol(v->valuestring, &end, 10);
