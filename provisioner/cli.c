@@ -171,3 +171,12 @@ int dp_cli_main(int argc, char **argv)
     free(rest);
     return rc;
 }
+
+void dp_cli_print_json(cJSON *doc)
+{
+    char *s = doc ? cJSON_Print(doc) : NULL;
+    if (s)
+        puts(s);
+    cJSON_free(s);
+    cJSON_Delete(doc);
+}

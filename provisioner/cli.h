@@ -4,6 +4,7 @@
  * --detailed-exitcode), 3 timeout (task wait), 64 usage error. */
 #ifndef DP_CLI_H
 #define DP_CLI_H
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 
 enum { DP_EXIT_OK = 0, DP_EXIT_ERROR = 1, DP_EXIT_CHANGES = 2, DP_EXIT_TIMEOUT = 3, DP_EXIT_USAGE = 64 };
@@ -31,6 +32,9 @@ typedef struct dp_command {
 int dp_cli_main(int argc, char **argv);
 /* Prints "dmsprov: error: <msg>" as one line on stderr; returns DP_EXIT_ERROR. */
 int dp_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints doc (ownership taken; NULL prints nothing) as one indented JSON document on stdout:
+ * what every --json option writes. */
+void dp_cli_print_json(cJSON *doc);
 /* Same for usage errors; returns DP_EXIT_USAGE. */
 int dp_cli_usage_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when argv[i] is -h/--help. */

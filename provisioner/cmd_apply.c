@@ -116,11 +116,7 @@ static void print_json_result(const char *stack, const dp_apply_result *res, con
         cJSON_AddNumberToObject(o, "elapsed_s", res->stats.wall_s);
         cJSON_AddItemToObject(o, "outputs", res->outputs ? cJSON_Duplicate(res->outputs, true) : cJSON_CreateObject());
     }
-    char *txt = cJSON_Print(o);
-    if (txt)
-        puts(txt);
-    cJSON_free(txt);
-    cJSON_Delete(o);
+    dp_cli_print_json(o);
 }
 
 static void print_outputs(const cJSON *outs)

@@ -52,11 +52,7 @@ static void print_json_result(const char *stack, size_t deleted, size_t kept, do
         cJSON_AddNumberToObject(o, "kept", (double)kept);
         cJSON_AddNumberToObject(o, "elapsed_s", wall_s);
     }
-    char *txt = cJSON_Print(o);
-    if (txt)
-        puts(txt);
-    cJSON_free(txt);
-    cJSON_Delete(o);
+    dp_cli_print_json(o);
 }
 
 /* One delete action per live (listed) resource and per state resource, deps from the template,

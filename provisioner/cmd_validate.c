@@ -159,11 +159,7 @@ static void print_json(const char *path, const dp_template *t, dp_diags *d)
         cJSON_AddStringToObject(j, "message", x->msg ? x->msg : "");
         cJSON_AddItemToArray(arr, j);
     }
-    char *s = cJSON_Print(o);
-    if (s)
-        puts(s);
-    cJSON_free(s);
-    cJSON_Delete(o);
+    dp_cli_print_json(o);
 }
 
 int dp_cmd_validate(const dp_globals *g, int argc, char **argv)

@@ -25,15 +25,6 @@ typedef struct run {
     dp_task_wait_opts wo;
 } run;
 
-static void print_json(cJSON *o)
-{
-    char *s = o ? cJSON_Print(o) : NULL;
-    if (s)
-        puts(s);
-    cJSON_free(s);
-    cJSON_Delete(o);
-}
-
 /* The final word of a verb: the task's status as JSON with --json, else msg on stdout. */
 static int finish(run *r, const char *arn, const char *msg)
 {
@@ -47,7 +38,7 @@ static int finish(run *r, const char *arn, const char *msg)
     dp_err_clear(&e);
     if (dp_task_describe(r->c, arn, &task, &e) < 0)
         return dp_session_fail(&e);
-    print_json(dp_task_status_json(task, NULL, NULL));
+    dp_cli_print_json(dp_task_status_json(task, NULL, NULL));
     cJSON_Delete(task);
     return DP_EXIT_OK;
 }
@@ -127,7 +118,7 @@ static int do_status(run *r)
         lp = &lat;
     }
     if (r->a->json) {
-        print_json(dp_task_status_json(r->task, tables, lp));
+        dp_cli_print_json(dp_task_status_json(r->task, tables, lp));
     } else {
         dp_buf out;
         dp_buf_init(&out, DP_BUF_DEFAULT_MAX);

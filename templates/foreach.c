@@ -257,6 +257,21 @@ static int expand_loop(fe *f, const dp_pair *loop, const binding *b, int depth, 
     return 0;
 }
 
+/* A new list node like `like`, with its own copy of the items array (to replace some). */
+static dp_node *seq_copy(fe *f, const dp_node *like)
+{
+    dp_node *out = new_node(f, like, DP_N_SEQ);
+    dp_node **items = out ? dp_arena_alloc(f->arena, (like->n ? like->n : 1) * sizeof *items) : NULL;
+    if (!items) {
+        f->failed = true;
+        return NULL;
+    }
+    memcpy(items, like->items, like->n * sizeof *items);
+    out->items = items;
+    out->n = like->n;
+    return out;
+}
+
 /* Fn::Sub's string (scalar form, or first item of [String, Vars]) substituted. When nothing
  * is left to substitute in {Fn::Sub: …} alone, *whole receives the plain string (as cfn-lint
  * does), so that it may stand where CloudFormation wants a literal (GetAtt, DependsOn). */
@@ -278,14 +293,9 @@ static dp_node *expand_sub(fe *f, const dp_node *m, dp_node *arg, const binding 
     if (!ns || arg->kind == DP_N_SCALAR)
         return ns;
     dp_node *rest = expand(f, arg, b, depth);
-    dp_node *out = rest ? new_node(f, arg, DP_N_SEQ) : NULL;
-    dp_node **items = out ? dp_arena_alloc(f->arena, arg->n * sizeof *items) : NULL;
-    if (!items)
-        return NULL;
-    memcpy(items, rest->items, arg->n * sizeof *items);
-    items[0] = ns;
-    out->items = items;
-    out->n = arg->n;
+    dp_node *out = rest ? seq_copy(f, rest) : NULL;
+    if (out)
+        out->items[0] = ns;
     return out;
 }
 
@@ -299,15 +309,11 @@ static dp_node *expand_if(fe *f, dp_node *arg, const binding *b, int depth)
         return NULL;
     if (yes == arg->items[1] && no == arg->items[2])
         return arg;
-    dp_node *out = new_node(f, arg, DP_N_SEQ);
-    dp_node **items = out ? dp_arena_alloc(f->arena, 3 * sizeof *items) : NULL;
-    if (!items)
-        return NULL;
-    items[0] = arg->items[0];
-    items[1] = yes;
-    items[2] = no;
-    out->items = items;
-    out->n = 3;
+    dp_node *out = seq_copy(f, arg);
+    if (out) {
+        out->items[1] = yes;
+        out->items[2] = no;
+    }
     return out;
 }
 
@@ -384,26 +390,13 @@ static dp_node *expand(fe *f, dp_node *n, const binding *b, int depth)
         return expand_map(f, n, b, depth);
     if (n->kind != DP_N_SEQ)
         return n;
-    dp_node **items = NULL;
+    dp_node *out = n; /* copied on the first item that changes */
     for (size_t i = 0; i < n->n; i++) {
         dp_node *x = expand(f, n->items[i], b, depth);
-        if (!x)
+        if (!x || (x != n->items[i] && out == n && !(out = seq_copy(f, n))))
             return NULL;
-        if (x != n->items[i] && !items) {
-            items = dp_arena_alloc(f->arena, n->n * sizeof *items);
-            if (!items)
-                return NULL;
-            memcpy(items, n->items, n->n * sizeof *items);
-        }
-        if (items)
-            items[i] = x;
-    }
-    if (!items)
-        return n;
-    dp_node *out = new_node(f, n, DP_N_SEQ);
-    if (out) {
-        out->items = items;
-        out->n = n->n;
+        if (out != n)
+            out->items[i] = x;
     }
     return out;
 }
