@@ -19,7 +19,7 @@
 
 #include "drivers/base/err.h"
 #include "templates/diag.h"
-#include "templates/params.h"
+#include "templates/param_inputs.h"
 #include "templates/resolver.h"
 #include "templates/schema.h"
 #include "templates/value.h"

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "templates/loader.h"
 #include "templates/tpl_internal.h"
+#include "templates/yaml_loader.h"
 
 static const char *const sections[] = {"AWSTemplateFormatVersion", "Conditions", "Description",
                                        "Mappings", "Metadata", "Outputs", "Parameters",

@@ -9,7 +9,6 @@ set(DP_TEST_ENV
   "DMSPROV=$<TARGET_FILE:dmsprov>"
   "DP_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
   "DP_BUILD_DIR=${CMAKE_BINARY_DIR}"
-  "DP_SHARED_DIR=${CMAKE_SOURCE_DIR}/../shared"
   "MOTO_STATE_DIR=${CMAKE_BINARY_DIR}/moto"
   "NO_COLOR=1")
 
@@ -18,8 +17,8 @@ foreach(src ${DP_UNIT_TESTS})
   get_filename_component(name ${src} NAME_WE)
   string(REGEX REPLACE "^test_" "" short ${name})
   add_executable(${name} ${src})
-  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
-  target_link_libraries(${name} PRIVATE dp_engine)
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit ${CMAKE_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE dp_all)
   if(EXISTS ${CMAKE_SOURCE_DIR}/tests/unit/${name}.cmake)
     include(${CMAKE_SOURCE_DIR}/tests/unit/${name}.cmake)
   else()
@@ -50,5 +49,5 @@ file(GLOB DP_TEST_TOOLS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/tools/*.c)
 foreach(src ${DP_TEST_TOOLS})
   get_filename_component(name ${src} NAME_WE)
   add_executable(${name} ${src})
-  target_link_libraries(${name} PRIVATE dp_engine)
+  target_link_libraries(${name} PRIVATE dp_all)
 endforeach()

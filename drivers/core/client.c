@@ -13,10 +13,9 @@
 
 #include "drivers/base/log.h"
 #include "drivers/core/config.h"
-#include "drivers/core/creds_chain.h"
+#include "drivers/core/creds/chain.h"
 #include "drivers/core/retry.h"
 #include "drivers/core/sigv4.h"
-#include "drivers/core/sts.h"
 
 struct dp_client {
     dp_config *config;        /* owned */
@@ -47,12 +46,6 @@ static const char *first_env(const char *a, const char *b)
 }
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
-
-static int assume_role_cb(void *ctx, const dp_creds *source, const char *role_arn, const char *session_name,
-                          const char *external_id, int duration, dp_creds *out, dp_err *e)
-{
-    return dp_sts_assume_role(ctx, source, role_arn, session_name, external_id, duration, out, e);
-}
 
 static int parse_attempts(const char *v, const char *where, int *out, dp_err *e)
 {
@@ -132,7 +125,7 @@ dp_client *dp_client_new(const dp_client_options *opts, dp_err *e)
         dp_err_set(e, DP_E_NOMEM, "out of memory");
         goto fail;
     }
-    c->chain = dp_creds_chain_new(c->config, opts->profile, assume_role_cb, c);
+    c->chain = dp_creds_chain_new(c->config, opts->profile, opts->assume_role, c);
     if (!c->chain || dp_creds_chain_set_ca_bundle(c->chain, c->ca_bundle)) {
         dp_err_set(e, DP_E_NOMEM, "out of memory");
         goto fail;

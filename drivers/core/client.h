@@ -2,7 +2,7 @@
  *
  * The client is shared by all threads of a run: HTTP handles come from a small pool (each
  * keeps its connections alive), the credential chain and retry quota lock internally.
- * Protocol layers (json_proto.h, query_proto.h, restxml_proto.h) build requests and parse
+ * Protocol layers (proto/json.h, proto/query.h, proto/restxml.h) build requests and parse
  * answers; the client resolves the endpoint, signs, sends and retries.
  *
  * Ownership: dp_client_new() returns an owned client (dp_client_free()). */
@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "drivers/base/err.h"
-#include "drivers/core/creds.h"
+#include "drivers/core/creds/creds.h"
 #include "drivers/core/endpoint.h"
 #include "drivers/core/http.h"
 #include "drivers/core/request.h"
@@ -25,6 +25,9 @@ typedef struct dp_client_options {
     bool insecure;            /* --no-verify-ssl */
     int max_attempts;         /* 0 = AWS_MAX_ATTEMPTS, profile max_attempts, or 3 */
     double max_backoff;       /* 0 = 20 s (tests lower it) */
+    /* STS AssumeRole for role_arn profiles: dp_sts_assume_role (sts.h); NULL refuses such
+     * profiles with a clear error. Passed in because STS calls go through this client. */
+    dp_assume_role_fn assume_role;
 } dp_client_options;
 
 typedef struct dp_client dp_client;

@@ -19,7 +19,7 @@
 
 #include "drivers/base/buf.h"
 #include "drivers/base/err.h"
-#include "drivers/core/creds.h"
+#include "drivers/core/creds/creds.h"
 #include "drivers/core/request.h"
 
 #define DP_SIGV4_ALGORITHM "AWS4-HMAC-SHA256"

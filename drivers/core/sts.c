@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/core/query_proto.h"
+#include "drivers/core/proto/query.h"
 
 void dp_identity_cleanup(dp_identity *id)
 {

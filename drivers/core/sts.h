@@ -3,7 +3,7 @@
 #ifndef DP_STS_H
 #define DP_STS_H
 #include "drivers/core/client.h"
-#include "drivers/core/creds.h"
+#include "drivers/core/creds/creds.h"
 
 typedef struct dp_identity {
     char *account; /* owned */

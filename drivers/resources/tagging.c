@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "drivers/core/json_proto.h"
+#include "drivers/core/proto/json.h"
 #include "drivers/resources/common.h"
 
 struct find_ctx {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/core/query_proto.h"
+#include "drivers/core/proto/query.h"
 #include "drivers/resources/common.h"
 
 void dp_tags_diff(const cJSON *want, const cJSON *live, const char *kf, const char *vf, cJSON **to_set,

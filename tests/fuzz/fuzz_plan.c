@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "provisioner/plan.h"
-#include "provisioner/render.h"
-#include "templates/params.h"
+#include "provisioner/engine/plan.h"
+#include "provisioner/engine/render.h"
+#include "templates/param_inputs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "engine_fake.h"
-#include "provisioner/apply.h"
-#include "provisioner/render.h"
-#include "provisioner/state.h"
-#include "provisioner/state_backend.h"
-#include "provisioner/task_repoint.h"
+#include "provisioner/engine/apply.h"
+#include "provisioner/engine/render.h"
+#include "provisioner/state/state.h"
+#include "provisioner/state/state_backend.h"
+#include "provisioner/task/task_repoint.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

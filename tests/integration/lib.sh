@@ -24,8 +24,8 @@ $1"; }
 # run CMD... : sets $out (stdout+stderr) and $rc without tripping set -e; expect_rc N checks $rc.
 run() { set +e; out=$("$@" 2>&1); rc=$?; set -e; }
 expect_rc() { [ "$rc" = "$1" ] || fail "expected exit $1, got $rc: $out"; }
-# task_fixture ARGS... : tests/integration/test_task_fixture.py against this moto (DMS task tests).
-task_fixture() { "$PY" "$DP_SOURCE_DIR/tests/integration/test_task_fixture.py" "$ENDPOINT" "$@"; }
+# task_fixture ARGS... : tests/helpers/task_fixture.py against this moto (DMS task tests).
+task_fixture() { "$PY" "$DP_SOURCE_DIR/tests/helpers/task_fixture.py" "$ENDPOINT" "$@"; }
 # start_latency_proxy MS : tests/moto/latency_proxy.py in front of this moto, adding MS ms to
 # every call; sets $PROXY (its URL); stopped when the test exits.
 start_latency_proxy() {

@@ -3,7 +3,7 @@
 # template is removed on the endpoint too (plan sees the dropped key, the driver sends the
 # structure with ExactSettings), which a merging ModifyEndpoint would keep, and a settings
 # structure removed as a whole is reset; then plan is empty. Needs the engine to pass the last
-# applied properties (dp_resource_req.applied) and to see nested removals (provisioner/diff.c).
+# applied properties (dp_resource_req.applied) and to see nested removals (provisioner/engine/diff.c).
 source "$DP_SOURCE_DIR/tests/integration/lib.sh"
 export AWS_ACCESS_KEY_ID="dmsx$UNIQ"
 S="dx${UNIQ}"

@@ -15,10 +15,11 @@
 #include <string.h>
 
 #include "drivers/base/log.h"
+#include "drivers/core/sts.h"
 
-#include "drivers/core/json_proto.h"
-#include "drivers/core/query_proto.h"
-#include "drivers/core/restxml_proto.h"
+#include "drivers/core/proto/json.h"
+#include "drivers/core/proto/query.h"
+#include "drivers/core/proto/restxml.h"
 
 static const dp_service *service(const char *name)
 {
@@ -88,7 +89,7 @@ int main(int argc, char **argv)
     dp_http_global_init();
     dp_err e;
     dp_err_clear(&e);
-    dp_client_options o = {0};
+    dp_client_options o = {.assume_role = dp_sts_assume_role};
     const char *mb = getenv("DP_TEST_MAX_BACKOFF");
     if (mb)
         o.max_backoff = strtod(mb, NULL);

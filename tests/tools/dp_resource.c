@@ -71,7 +71,8 @@ int main(int argc, char **argv)
     dp_http_global_init();
     dp_err e;
     dp_err_clear(&e);
-    dp_client *c = dp_client_new(NULL, &e);
+    dp_client_options o = {.assume_role = dp_sts_assume_role};
+    dp_client *c = dp_client_new(&o, &e);
     dp_identity ident = {0};
     if (!c || dp_sts_get_caller_identity(c, &ident, &e)) {
         char line[1400];

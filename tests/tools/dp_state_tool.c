@@ -1,4 +1,4 @@
-/* dp_state_tool.c - drives the state store from integration tests (provisioner/state.h).
+/* dp_state_tool.c - drives the state store from integration tests (provisioner/state/state.h).
  *
  *   dp_state_tool LOCATION read STACK              prints the document (one line) or "none"
  *   dp_state_tool LOCATION write STACK JSON        prints "serial N"
@@ -15,7 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "provisioner/state.h"
+#include "drivers/core/sts.h"
+#include "provisioner/state/state.h"
 
 static int fail(const dp_err *e)
 {
@@ -97,7 +98,7 @@ int main(int argc, char **argv)
     dp_err_clear(&e);
     dp_client *c = NULL;
     if (!strncmp(argv[1], "s3://", 5)) {
-        dp_client_options o = {.max_backoff = 0.2};
+        dp_client_options o = {.assume_role = dp_sts_assume_role, .max_backoff = 0.2};
         if (!(c = dp_client_new(&o, &e)))
             return fail(&e);
     }

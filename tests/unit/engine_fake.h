@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "drivers/resources/common.h"
-#include "provisioner/plan.h"
+#include "provisioner/engine/plan.h"
 #include "templates/value.h"
 
 #define FAKE_MAX 64

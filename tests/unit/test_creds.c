@@ -1,5 +1,5 @@
 /* test_creds.c - the credential chain's order, static keys, credential_process and the errors. */
-#include "drivers/core/creds_chain.h"
+#include "drivers/core/creds/chain.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "drivers/core/creds_chain.h"
+#include "drivers/core/creds/chain.h"
 #include "tests/helpers/creds_fixture.h"
 
 static fx F;

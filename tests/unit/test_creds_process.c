@@ -1,7 +1,7 @@
 /* test_creds_process.c - credential_process limits: a hung helper is stopped after
  * DMSPROV_CREDENTIAL_PROCESS_TIMEOUT (its whole process group), too much output is refused,
  * stderr passes through while stdout (secrets) never reaches the user. */
-#include "drivers/core/creds_chain.h"
+#include "drivers/core/creds/chain.h"
 
 #include <errno.h>
 #include <fcntl.h>

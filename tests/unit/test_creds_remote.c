@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "drivers/core/creds_chain.h"
+#include "drivers/core/creds/chain.h"
 #include "drivers/core/http.h"
 #include "tests/helpers/creds_fixture.h"
 

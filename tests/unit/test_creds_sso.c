@@ -1,6 +1,6 @@
 /* test_creds_sso.c - IAM Identity Center profiles: settings of both forms, the token cache key and
  * file, expiresAt, the portal's answer, redaction, and the provider's errors (no portal needed). */
-#include "drivers/core/creds_sso.h"
+#include "drivers/core/creds/sso.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "drivers/base/log.h"
-#include "drivers/core/creds_chain.h"
+#include "drivers/core/creds/chain.h"
 #include "drivers/core/endpoint.h"
 #include "drivers/core/http.h"
 #include "drivers/core/service.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "drivers/resources/dms.h"
+#include "drivers/resources/dms/dms.h"
 
 /* What DescribeReplicationTasks answers for a task whose template set only three keys: AWS
  * fills every default and the CloudWatch log group/stream (abridged from a real answer). */

@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "engine_fake.h"
-#include "provisioner/apply.h"
+#include "provisioner/engine/apply.h"
 
 static fake_res *fake_by_logical(const char *logical)
 {

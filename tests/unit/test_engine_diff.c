@@ -4,7 +4,7 @@
 
 #include "check.h"
 #include "engine_fake.h"
-#include "provisioner/diff.h"
+#include "provisioner/engine/diff.h"
 
 static dp_changes run(const char *type, const char *desired, const char *live, const char *applied,
                       const char *hashes)

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "provisioner/exec.h"
+#include "provisioner/engine/exec.h"
 
 typedef struct job {
     int steps[32];       /* IN_PROGRESS answers before the end */

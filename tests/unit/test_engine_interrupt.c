@@ -11,9 +11,9 @@
 
 #include "check.h"
 #include "engine_fake.h"
-#include "provisioner/apply.h"
-#include "provisioner/interrupt.h"
-#include "provisioner/state.h"
+#include "provisioner/engine/apply.h"
+#include "provisioner/engine/interrupt.h"
+#include "provisioner/state/state.h"
 
 static volatile sig_atomic_t level;
 

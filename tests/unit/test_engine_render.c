@@ -4,7 +4,7 @@
 
 #include "check.h"
 #include "engine_fake.h"
-#include "provisioner/render.h"
+#include "provisioner/engine/render.h"
 
 static void add_change(dp_action *a, const char *prop, dp_change_kind k, const char *before, const char *after,
                        bool sensitive, bool unknown, bool forces)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "provisioner/engine.h"
+#include "provisioner/engine/engine.h"
 #include "templates/value.h"
 
 int main(void)

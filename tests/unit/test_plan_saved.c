@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "provisioner/plan.h"
+#include "provisioner/engine/plan.h"
 
 #define FP "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 

@@ -6,9 +6,9 @@
 
 #include "check.h"
 #include "drivers/base/log.h"
-#include "drivers/core/json_proto.h"
-#include "drivers/core/query_proto.h"
-#include "drivers/core/restxml_proto.h"
+#include "drivers/core/proto/json.h"
+#include "drivers/core/proto/query.h"
+#include "drivers/core/proto/restxml.h"
 
 static void response(dp_response *r, long status, const char *body, const char *hname, const char *hval)
 {

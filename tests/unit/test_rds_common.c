@@ -4,7 +4,7 @@
 
 #include "check.h"
 #include "drivers/resources/common.h"
-#include "drivers/resources/rds_common.h"
+#include "drivers/resources/rds/rds_common.h"
 
 static void fix(const char *in, size_t max, const char *want)
 {

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "provisioner/rotate.h"
+#include "provisioner/rotate/rotate.h"
 
 static const char *write_tpl(const char *name, const char *text)
 {

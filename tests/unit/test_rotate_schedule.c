@@ -3,12 +3,13 @@
 #include <string.h>
 
 #include "check.h"
-#include "provisioner/rotate_schedule.h"
+#include "drivers/base/timefmt.h"
+#include "provisioner/rotate/rotate_schedule.h"
 
 static time_t T(const char *s)
 {
     time_t t = 0;
-    if (dp_rot_parse_time(s, &t))
+    if (dp_time_parse(s, &t))
         fprintf(stderr, "bad time %s\n", s);
     return t;
 }
@@ -39,13 +40,13 @@ int main(void)
 {
     /* time helpers */
     char buf[32];
-    dp_rot_format_time(T("2024-02-29T23:59:59Z"), buf, sizeof buf);
+    dp_time_format(T("2024-02-29T23:59:59Z"), buf, sizeof buf);
     CHECK_STR(buf, "2024-02-29T23:59:59Z");
     time_t t;
-    CHECK_INT(dp_rot_parse_time("2024-05-01T10:00:00.123Z", &t), 0);
+    CHECK_INT(dp_time_parse("2024-05-01T10:00:00.123Z", &t), 0);
     CHECK_INT(t, T("2024-05-01T10:00:00Z"));
-    CHECK(dp_rot_parse_time("2024-05-01", &t) != 0);
-    CHECK(dp_rot_parse_time("2024-05-01T10:00:00Zjunk", &t) != 0);
+    CHECK(dp_time_parse("2024-05-01", &t) != 0);
+    CHECK(dp_time_parse("2024-05-01T10:00:00Zjunk", &t) != 0);
 
     /* AutomaticallyAfterDays */
     CHECK_INT(due(7, NULL, "2024-05-01T10:00:00Z", "2024-05-08T09:59:59Z"), 0);

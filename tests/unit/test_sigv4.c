@@ -1,8 +1,8 @@
 /* test_sigv4.c - runs one case of the official SigV4 test suite in one signing mode.
  *
  * Usage: test_sigv4 CASE header|query
- * CASE is a case directory, or a case name under $DP_SHARED_DIR/aws-sigv4-test-suite/v4
- * (DP_SHARED_DIR defaults to ../shared). Each stage is compared byte for byte with the
+ * CASE is a case directory, or a case name under $DP_SOURCE_DIR/tests/data/aws-sigv4-test-suite/v4
+ * (the repository's own copy of the suite; DP_SOURCE_DIR defaults to "."). Each stage is compared byte for byte with the
  * suite: canonical request, string to sign, signature, and the signed request. */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -169,9 +169,9 @@ int main(int argc, char **argv)
     if (strchr(argv[1], '/')) {
         snprintf(case_dir, sizeof case_dir, "%s", argv[1]);
     } else {
-        const char *shared = getenv("DP_SHARED_DIR");
-        snprintf(case_dir, sizeof case_dir, "%s/aws-sigv4-test-suite/v4/%s",
-                 shared && shared[0] ? shared : "../shared", argv[1]);
+        const char *src = getenv("DP_SOURCE_DIR");
+        snprintf(case_dir, sizeof case_dir, "%s/tests/data/aws-sigv4-test-suite/v4/%s", src && src[0] ? src : ".",
+                 argv[1]);
     }
     const char *kind = argv[2];
     bool presign = !strcmp(kind, "query");

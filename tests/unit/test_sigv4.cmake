@@ -1,6 +1,8 @@
 # test_sigv4.cmake - one CTest case per SigV4 suite case and signing kind: sigv4.<kind>.<case>.
 # include()d from tests.cmake in its loop over unit tests (target test_sigv4 exists already).
-set(DP_SIGV4_SUITE ${CMAKE_SOURCE_DIR}/../shared/aws-sigv4-test-suite/v4)
+# The suite is kept in the repository (tests/data, Apache-2.0: LICENSE and NOTICE beside it), so
+# a fresh clone tests the signer with nothing beside it.
+set(DP_SIGV4_SUITE ${CMAKE_SOURCE_DIR}/tests/data/aws-sigv4-test-suite/v4)
 file(GLOB dp_sigv4_entries LIST_DIRECTORIES true ${DP_SIGV4_SUITE}/*)
 set(dp_sigv4_ncases 0)
 foreach(dp_sigv4_dir ${dp_sigv4_entries})

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "provisioner/state.h"
-#include "provisioner/state_backend.h"
+#include "provisioner/state/state.h"
+#include "provisioner/state/state_backend.h"
 
 static char base[64];
 

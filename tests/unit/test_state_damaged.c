@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "provisioner/state.h"
+#include "provisioner/state/state.h"
 
 static char dir[] = "/tmp/dp_state_damaged_XXXXXX";
 

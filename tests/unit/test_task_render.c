@@ -7,10 +7,10 @@
 
 #include "check.h"
 #include "drivers/base/buf.h"
-#include "provisioner/task_args.h"
-#include "provisioner/task_repoint.h"
-#include "provisioner/task_status.h"
-#include "provisioner/task_wait.h"
+#include "provisioner/task/task_args.h"
+#include "provisioner/task/task_repoint.h"
+#include "provisioner/task/task_status.h"
+#include "provisioner/task/task_wait.h"
 
 static const char *tables_json =
     "[{\"SchemaName\":\"public\",\"TableName\":\"emp1\",\"TableState\":\"Table completed\",\"FullLoadRows\":5123,"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "provisioner/task_rules.h"
+#include "provisioner/task/task_rules.h"
 
 static cJSON *task(const char *json)
 {

@@ -9,7 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "check.h"
-#include "provisioner/cmd_template.h"
+#include "provisioner/cli/cmd_template.h"
 
 static char dir[] = "/tmp/dp_tplcmd_XXXXXX";
 static char out_text[65536], err_text[65536];

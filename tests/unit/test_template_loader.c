@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "templates/loader.h"
+#include "templates/yaml_loader.h"
 
 static dp_doc *load(const char *text, dp_diags *d)
 {

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "templates/params.h"
+#include "templates/param_inputs.h"
 
 static char dir[] = "/tmp/dp_params_XXXXXX";
 

@@ -1,0 +1,80 @@
+/* cmd_output.c - `dmsprov output`: the stack's outputs as recorded by the last apply. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "provisioner/cli/commands.h"
+#include "provisioner/cli/stack_opts.h"
+#include "provisioner/engine/stack.h"
+#include "provisioner/session/session.h"
+
+static const char output_usage[] =
+    "Usage: dmsprov output --stack NAME [--json] [OUTPUT_NAME]\n"
+    "\n"
+    "Prints the outputs recorded by the last successful apply (from the state; no AWS call for a\n"
+    "local state). Sensitive outputs show as (sensitive). With OUTPUT_NAME, prints that value alone.\n"
+    "\n"
+    "  --stack NAME              the stack\n"
+    "  --json                    {\"Name\": value, ...}\n";
+
+int dp_cmd_output(const dp_globals *g, int argc, char **argv)
+{
+    dp_stack_opts o;
+    int rc = dp_stack_opts_parse(&o, "output", argc, argv, output_usage, DP_SO_JSON | DP_SO_PLAN_FILE);
+    if (rc)
+        return rc < 0 ? DP_EXIT_OK : rc;
+    if (!o.stack) {
+        dp_stack_opts_cleanup(&o);
+        return dp_cli_usage_fail("output", "--stack NAME is required");
+    }
+    const char *only = o.plan_file; /* the positional argument: one output's name */
+    dp_err e;
+    dp_err_clear(&e);
+    rc = DP_EXIT_ERROR;
+    cJSON *state = NULL;
+    dp_client *c = dp_session_client(g, &e);
+    dp_state_store *store = c ? dp_state_open(g->state, c, &e) : NULL;
+    if (!store || dp_state_read(store, o.stack, &state, &e)) {
+        dp_session_fail(&e);
+        goto done;
+    }
+    if (!state) {
+        dp_cli_fail("stack %s has no state at %s: run `dmsprov apply` first", o.stack, dp_state_describe(store, o.stack));
+        goto done;
+    }
+    const cJSON *outs = cJSON_GetObjectItemCaseSensitive(state, "outputs");
+    if (only) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(outs, only);
+        if (!v) {
+            dp_cli_fail("stack %s has no output %s", o.stack, only);
+            goto done;
+        }
+        char *s = cJSON_IsString(v) && !o.json ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
+        puts(s ? s : "");
+        free(s);
+        rc = DP_EXIT_OK;
+        goto done;
+    }
+    if (o.json) {
+        char *s = outs ? cJSON_Print(outs) : NULL;
+        puts(s ? s : "{}");
+        free(s);
+    } else {
+        const cJSON *k;
+        cJSON_ArrayForEach(k, outs)
+        {
+            char *s = cJSON_IsString(k) ? NULL : cJSON_PrintUnformatted(k);
+            printf("%s = %s\n", k->string, cJSON_IsString(k) ? k->valuestring : s ? s : "?");
+            free(s);
+        }
+    }
+    rc = DP_EXIT_OK;
+done:
+    cJSON_Delete(state);
+    if (store)
+        dp_state_close(store);
+    if (c)
+        dp_client_free(c);
+    dp_stack_opts_cleanup(&o);
+    return rc;
+}

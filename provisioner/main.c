@@ -1,4 +1,0 @@
-/* main.c - dmsprov entry point: hands argv to the command dispatcher. */
-#include "provisioner/cli.h"
-
-int main(int argc, char **argv) { return dp_cli_main(argc, argv); }
