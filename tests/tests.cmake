@@ -51,3 +51,12 @@ foreach(src ${DP_TEST_TOOLS})
   add_executable(${name} ${src})
   target_link_libraries(${name} PRIVATE dp_all)
 endforeach()
+
+# The layering rules the build enforces (docs/ARCHITECTURE.md): a header of a library that a
+# library does not link must not be reachable from it. Checked with the real compile flags.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_FOUND)
+  add_test(NAME layering.enforced COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/layering/check_layering.py
+    ${CMAKE_BINARY_DIR})
+  set_tests_properties(layering.enforced PROPERTIES ENVIRONMENT "${DP_TEST_ENV}" TIMEOUT 120)
+endif()

@@ -5,7 +5,7 @@
 #include "provisioner/session/report.h"
 #include "provisioner/session/session.h"
 
-/* One command: name, one-line summary, usage text and the function that runs it with the
+/* One command: name, one-line summary and the function that runs it with the
  * command's own arguments (argv[0] is the command name, global options already removed). */
 typedef struct dp_command {
     const char *name;

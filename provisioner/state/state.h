@@ -17,7 +17,7 @@
  * Ownership: dp_state_open() returns an owned store (dp_state_close(), which also releases
  * a lock still held). dp_state_read() hands the caller an owned cJSON (cJSON_Delete).
  *
- * Extensions to the lead's interface (compatible; docs/STATE.md has the details):
+ * Guarantees (docs/STATE.md has the details):
  * - Calls on one store are serialised by an internal mutex (engine workers may share it).
  * - Stack names: letters, digits, '-' and '_' (at most 128, starting with a letter or digit);
  *   anything else fails with DP_E_USAGE before touching storage.

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/core/proto/pager.h"
+
 cJSON *dp_json_parse_body(const char *body, size_t len, dp_err *e)
 {
     if (!len)
@@ -84,43 +86,49 @@ done:
     return rc;
 }
 
+typedef struct json_pages {
+    dp_client *c;
+    const dp_service *svc;
+    const char *op;
+    cJSON *in; /* owned copy of the input; carries the token */
+    const char *token_key;
+    dp_json_page_fn fn;
+    void *ctx;
+} json_pages;
+
+static int json_fetch(void *ctx, const char *token, char **next, dp_err *e)
+{
+    json_pages *p = ctx;
+    if (token) {
+        cJSON *copy = cJSON_CreateString(token);
+        if (!copy || (cJSON_HasObjectItem(p->in, p->token_key)
+                          ? !cJSON_ReplaceItemInObjectCaseSensitive(p->in, p->token_key, copy)
+                          : !cJSON_AddItemToObject(p->in, p->token_key, copy))) {
+            cJSON_Delete(copy);
+            dp_err_set(e, DP_E_NOMEM, "out of memory");
+            return -1;
+        }
+    }
+    cJSON *out = NULL;
+    if (dp_json_call(p->c, p->svc, p->op, p->in, &out, e))
+        return -1;
+    int stop = p->fn(p->ctx, out, e);
+    const cJSON *tok = cJSON_GetObjectItemCaseSensitive(out, p->token_key);
+    *next = !stop && cJSON_IsString(tok) ? strdup(tok->valuestring) : NULL;
+    cJSON_Delete(out);
+    return stop ? -1 : 0;
+}
+
 int dp_json_paginate(dp_client *c, const dp_service *svc, const char *op, const cJSON *input,
                      const char *token_key, dp_json_page_fn fn, void *ctx, dp_err *e)
 {
-    cJSON *in = input ? cJSON_Duplicate(input, 1) : cJSON_CreateObject();
-    int rc = -1;
-    if (!in) {
+    json_pages p = {.c = c, .svc = svc, .op = op, .token_key = token_key, .fn = fn, .ctx = ctx};
+    p.in = input ? cJSON_Duplicate(input, 1) : cJSON_CreateObject();
+    if (!p.in) {
         dp_err_set(e, DP_E_NOMEM, "out of memory");
         return -1;
     }
-    for (int pages = 0; pages < 100000; pages++) {
-        cJSON *out = NULL;
-        if (dp_json_call(c, svc, op, in, &out, e))
-            goto done;
-        int stop = fn(ctx, out, e);
-        const cJSON *tok = cJSON_GetObjectItemCaseSensitive(out, token_key);
-        const cJSON *old = cJSON_GetObjectItemCaseSensitive(in, token_key);
-        bool more = cJSON_IsString(tok) && tok->valuestring[0] &&
-                    !(cJSON_IsString(old) && !strcmp(old->valuestring, tok->valuestring));
-        if (!stop && more) {
-            cJSON *copy = cJSON_CreateString(tok->valuestring);
-            if (!copy || !cJSON_ReplaceItemInObjectCaseSensitive(in, token_key, copy)) {
-                if (copy && !cJSON_GetObjectItemCaseSensitive(in, token_key))
-                    cJSON_AddItemToObject(in, token_key, copy);
-                else
-                    cJSON_Delete(copy);
-            }
-        }
-        cJSON_Delete(out);
-        if (stop)
-            goto done;
-        if (!more) {
-            rc = 0;
-            goto done;
-        }
-    }
-    dp_err_set(e, DP_E_PARSE, "%s: pagination did not end", op);
-done:
-    cJSON_Delete(in);
+    int rc = dp_paginate(op, json_fetch, &p, e);
+    cJSON_Delete(p.in);
     return rc;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/core/proto/pager.h"
+
 void dp_params_init(dp_params *p, const char *action, const char *version)
 {
     dp_buf_init(&p->body, 0);
@@ -200,42 +202,42 @@ done:
     return rc;
 }
 
+typedef struct query_pages {
+    dp_client *c;
+    const dp_service *svc;
+    const char *op;
+    const dp_params *base;
+    dp_query_page_fn fn;
+    void *ctx;
+} query_pages;
+
+static int query_fetch(void *ctx, const char *marker, char **next, dp_err *e)
+{
+    query_pages *q = ctx;
+    dp_params p;
+    dp_buf_init(&p.body, 0);
+    p.failed = dp_buf_append(&p.body, q->base->body.data, q->base->body.len) | q->base->failed;
+    if (marker)
+        dp_params_add(&p, "Marker", marker);
+    xmlDocPtr doc = NULL;
+    int rc = dp_query_call(q->c, q->svc, q->op, &p, &doc, e);
+    dp_params_cleanup(&p);
+    if (rc)
+        return -1;
+    xmlNodePtr result = dp_xml_result(doc, q->op);
+    int stop = q->fn(q->ctx, result, e);
+    char *truncated = dp_xml_text(result, "IsTruncated");
+    /* IAM says IsTruncated; RDS gives a Marker only when there is more. */
+    if (!stop && !(truncated && strcmp(truncated, "true")))
+        *next = dp_xml_text(result, "Marker");
+    free(truncated);
+    xmlFreeDoc(doc);
+    return stop ? -1 : 0;
+}
+
 int dp_query_paginate(dp_client *c, const dp_service *svc, const char *op, const dp_params *base,
                       dp_query_page_fn fn, void *ctx, dp_err *e)
 {
-    char *marker = NULL;
-    int rc = -1;
-    for (int pages = 0; pages < 100000; pages++) {
-        dp_params p;
-        dp_buf_init(&p.body, 0);
-        p.failed = dp_buf_append(&p.body, base->body.data, base->body.len) | base->failed;
-        if (marker)
-            dp_params_add(&p, "Marker", marker);
-        xmlDocPtr doc = NULL;
-        int call_rc = dp_query_call(c, svc, op, &p, &doc, e);
-        dp_params_cleanup(&p);
-        if (call_rc)
-            goto done;
-        xmlNodePtr result = dp_xml_result(doc, op);
-        int stop = fn(ctx, result, e);
-        char *next = dp_xml_text(result, "Marker");
-        char *truncated = dp_xml_text(result, "IsTruncated");
-        xmlFreeDoc(doc);
-        bool more = next && next[0] && !(truncated && strcmp(truncated, "true")) && !(marker && !strcmp(marker, next));
-        free(truncated);
-        free(marker);
-        marker = more ? next : NULL;
-        if (!more)
-            free(next);
-        if (stop)
-            goto done;
-        if (!more) {
-            rc = 0;
-            goto done;
-        }
-    }
-    dp_err_set(e, DP_E_PARSE, "%s: pagination did not end", op);
-done:
-    free(marker);
-    return rc;
+    query_pages q = {.c = c, .svc = svc, .op = op, .base = base, .fn = fn, .ctx = ctx};
+    return dp_paginate(op, query_fetch, &q, e);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "drivers/base/log.h"
+#include "drivers/core/proto/pager.h"
 #include "drivers/core/proto/query.h"
 
 void dp_restxml_parse_error(const dp_response *resp, dp_err *e)
@@ -76,55 +77,56 @@ int dp_s3_call(dp_client *c, const dp_s3_request *r, dp_response *resp, dp_err *
     return rc;
 }
 
+typedef struct s3_pages {
+    dp_client *c;
+    const char *bucket, *prefix;
+    int max_keys;
+    dp_s3_page_fn fn;
+    void *ctx;
+} s3_pages;
+
+static int s3_fetch(void *ctx, const char *token, char **next, dp_err *e)
+{
+    s3_pages *s = ctx;
+    dp_buf q;
+    dp_buf_init(&q, 0);
+    int bad = 0;
+    if (token) {
+        bad |= dp_buf_puts(&q, "continuation-token=");
+        bad |= dp_uri_encode(&q, token, strlen(token), false);
+        bad |= dp_buf_putc(&q, '&');
+    }
+    bad |= dp_buf_puts(&q, "list-type=2");
+    if (s->max_keys > 0)
+        bad |= dp_buf_printf(&q, "&max-keys=%d", s->max_keys);
+    if (s->prefix) {
+        bad |= dp_buf_puts(&q, "&prefix=");
+        bad |= dp_uri_encode(&q, s->prefix, strlen(s->prefix), false);
+    }
+    if (bad)
+        dp_err_set(e, DP_E_NOMEM, "out of memory building ListObjectsV2");
+    dp_response resp;
+    dp_response_init(&resp);
+    dp_s3_request r = {.operation = "ListObjectsV2", .method = "GET", .bucket = s->bucket, .query = dp_buf_str(&q)};
+    int call_rc = bad ? -1 : dp_s3_call(s->c, &r, &resp, e);
+    dp_buf_cleanup(&q);
+    xmlDocPtr doc = call_rc ? NULL : dp_xml_parse(resp.body.data, resp.body.len, e);
+    dp_response_cleanup(&resp);
+    if (!doc)
+        return -1;
+    int stop = s->fn(s->ctx, doc, e);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    char *truncated = dp_xml_text(root, "IsTruncated");
+    if (!stop && truncated && !strcmp(truncated, "true"))
+        *next = dp_xml_text(root, "NextContinuationToken");
+    free(truncated);
+    xmlFreeDoc(doc);
+    return stop ? -1 : 0;
+}
+
 int dp_s3_list_objects(dp_client *c, const char *bucket, const char *prefix, int max_keys,
                        dp_s3_page_fn fn, void *ctx, dp_err *e)
 {
-    char *token = NULL;
-    int rc = -1;
-    for (int pages = 0; pages < 1000000; pages++) {
-        dp_buf q;
-        dp_buf_init(&q, 0);
-        int bad = 0;
-        if (token) {
-            bad |= dp_buf_puts(&q, "continuation-token=");
-            bad |= dp_uri_encode(&q, token, strlen(token), false);
-            bad |= dp_buf_putc(&q, '&');
-        }
-        bad |= dp_buf_puts(&q, "list-type=2");
-        if (max_keys > 0)
-            bad |= dp_buf_printf(&q, "&max-keys=%d", max_keys);
-        if (prefix) {
-            bad |= dp_buf_puts(&q, "&prefix=");
-            bad |= dp_uri_encode(&q, prefix, strlen(prefix), false);
-        }
-        dp_response resp;
-        dp_response_init(&resp);
-        dp_s3_request r = {.operation = "ListObjectsV2", .method = "GET", .bucket = bucket, .query = dp_buf_str(&q)};
-        int call_rc = bad ? -1 : dp_s3_call(c, &r, &resp, e);
-        dp_buf_cleanup(&q);
-        xmlDocPtr doc = call_rc ? NULL : dp_xml_parse(resp.body.data, resp.body.len, e);
-        dp_response_cleanup(&resp);
-        if (!doc)
-            goto done;
-        int stop = fn(ctx, doc, e);
-        xmlNodePtr root = xmlDocGetRootElement(doc);
-        char *next = dp_xml_text(root, "NextContinuationToken");
-        char *truncated = dp_xml_text(root, "IsTruncated");
-        bool more = next && next[0] && truncated && !strcmp(truncated, "true");
-        free(truncated);
-        xmlFreeDoc(doc);
-        free(token);
-        token = more ? next : NULL;
-        if (!more)
-            free(next);
-        if (stop)
-            goto done;
-        if (!more) {
-            rc = 0;
-            goto done;
-        }
-    }
-done:
-    free(token);
-    return rc;
+    s3_pages s = {.c = c, .bucket = bucket, .prefix = prefix, .max_keys = max_keys, .fn = fn, .ctx = ctx};
+    return dp_paginate("ListObjectsV2", s3_fetch, &s, e);
 }
