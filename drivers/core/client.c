@@ -2,7 +2,6 @@
 #include "drivers/core/client.h"
 
 #include <errno.h>
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <time.h>
 
 #include "drivers/base/log.h"
+#include "drivers/base/rand.h"
 #include "drivers/core/config.h"
 #include "drivers/core/creds/chain.h"
 #include "drivers/core/retry.h"
@@ -223,14 +223,6 @@ static void pool_give(dp_client *c, dp_http *h)
     pthread_mutex_unlock(&c->pool_lock);
 }
 
-static double random_unit(void)
-{
-    unsigned int r = 0;
-    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
-        return 0.5;
-    return (double)r / (double)UINT32_MAX;
-}
-
 static void sleep_seconds(double s)
 {
     struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
@@ -377,7 +369,7 @@ int dp_client_send_with(dp_client *c, const dp_call *call, const dp_request *req
             return -1;
         }
         taken = cost;
-        double wait = cls == DP_RETRY_CLOCK_SKEW ? 0 : dp_retry_backoff(n, random_unit(), c->max_backoff);
+        double wait = cls == DP_RETRY_CLOCK_SKEW ? 0 : dp_retry_backoff(n, dp_random_unit(), c->max_backoff);
         dp_debug("%s %s failed (%s); retry %d of %d in %.2fs", call->svc->name, call->operation, e->aws_code, n,
                  c->max_attempts - 1, wait);
         sleep_seconds(wait);

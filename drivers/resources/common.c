@@ -1,9 +1,7 @@
 /* common.c - progress events, polling, ownership tags and names shared by the drivers. */
-#include "drivers/base/num.h"
 #include "drivers/resources/common.h"
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +11,8 @@
 #include <ctype.h>
 
 #include "drivers/base/log.h"
+#include "drivers/base/num.h"
+#include "drivers/base/rand.h"
 
 void dp_progress_init(dp_progress *p) { memset(p, 0, sizeof *p); }
 
@@ -80,14 +80,6 @@ void dp_progress_failf(dp_progress *p, enum dp_err_kind kind, const char *fmt, .
     p->context = NULL;
 }
 
-static double random_unit(void)
-{
-    unsigned int r = 0;
-    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
-        return 0.5;
-    return (double)r / (double)UINT32_MAX;
-}
-
 long dp_poll_delay_ms(int polls, double rand01)
 {
     double d = 250.0;
@@ -115,7 +107,7 @@ void dp_progress_wait(dp_progress *p, const dp_resource_req *r, cJSON *ctx, cons
     cJSON_Delete(p->context);
     p->context = ctx;
     p->status = DP_OP_IN_PROGRESS;
-    p->delay_ms = dp_poll_delay_ms(polls, random_unit());
+    p->delay_ms = dp_poll_delay_ms(polls, dp_random_unit());
     snprintf(p->status_text, sizeof p->status_text, "%s", status_text ? status_text : "");
 }
 

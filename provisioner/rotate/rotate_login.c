@@ -9,15 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/base/jsonutil.h"
 #include "drivers/base/num.h"
 #include "provisioner/rotate/rotate_aws.h"
 #include "provisioner/rotate/rotate_record.h"
-
-static const char *json_str(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
-}
 
 /* Owned copy of the secret's key k (a string, or a number such as "port": 5432), or NULL. */
 static char *json_text(const cJSON *doc, const char *k)
@@ -28,7 +23,7 @@ static char *json_text(const cJSON *doc, const char *k)
         snprintf(n, sizeof n, "%lld", dp_double_to_ll_or(v->valuedouble, 0));
         return strdup(n);
     }
-    return json_str(doc, k) ? strdup(v->valuestring) : NULL;
+    return dp_json_nonempty_str(doc, k) ? strdup(v->valuestring) : NULL;
 }
 
 static void set_owned(char **slot, char *value)
@@ -91,10 +86,10 @@ static int from_ssm(dp_rot_run *r, dp_rot_login *l, dp_err *e)
 int dp_rot_login_find(dp_rot_run *r, const cJSON *secret_doc, dp_rot_login *l, dp_err *e)
 {
     memset(l, 0, sizeof *l);
-    l->db.user = json_str(secret_doc, "username");
+    l->db.user = dp_json_nonempty_str(secret_doc, "username");
     l->db.connect_timeout = 5;
     int rc = 0;
-    if (json_str(secret_doc, "host")) {
+    if (dp_json_nonempty_str(secret_doc, "host")) {
         l->host = json_text(secret_doc, "host");
         l->port = json_text(secret_doc, "port");
         l->dbname = json_text(secret_doc, "dbname");

@@ -1,12 +1,13 @@
 /* rotate_run.c - one `dmsprov rotate` run: lock, state, the idempotency token (stored before
  * the first write), --if-due, --dry-run, the steps, and the rotation history. */
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "drivers/base/jsonutil.h"
 #include "drivers/base/num.h"
+#include "drivers/base/rand.h"
 #include "drivers/base/timefmt.h"
 #include "provisioner/rotate/rotate_aws.h"
 #include "provisioner/rotate/rotate_record.h"
@@ -16,25 +17,14 @@
 
 #define HISTORY_MAX 50
 
-/* A random UUID (version 4): 36 characters, within Secrets Manager's 32-64. */
+/* The rotation's token: a random UUID (36 characters, within Secrets Manager's 32-64). */
 static int new_token(char out[40], dp_err *e)
 {
-    unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1) {
+    if (dp_random_uuid(out)) {
         dp_err_set(e, DP_E_INTERNAL, "the CSPRNG failed");
         return -1;
     }
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
-             b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
     return 0;
-}
-
-static const char *str_of(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* The interrupted rotation of this secret in the history, or NULL. Borrowed. */
@@ -43,7 +33,7 @@ static cJSON *find_in_progress(cJSON *state, const char *secret)
     cJSON *rec;
     cJSON_ArrayForEach(rec, cJSON_GetObjectItemCaseSensitive(state, "rotations"))
     {
-        const char *s = str_of(rec, "secret"), *st = str_of(rec, "status");
+        const char *s = dp_json_str(rec, "secret"), *st = dp_json_str(rec, "status");
         if (s && st && !strcmp(s, secret) && !strcmp(st, "in_progress"))
             return rec;
     }
@@ -58,7 +48,7 @@ static int last_rotation(dp_rot_run *r, time_t *last, dp_err *e)
     const cJSON *rec;
     cJSON_ArrayForEach(rec, cJSON_GetObjectItemCaseSensitive(r->state, "rotations"))
     {
-        const char *s = str_of(rec, "secret"), *st = str_of(rec, "status"), *f = str_of(rec, "finished");
+        const char *s = dp_json_str(rec, "secret"), *st = dp_json_str(rec, "status"), *f = dp_json_str(rec, "finished");
         time_t t;
         if (s && st && f && !strcmp(s, r->cfg.secret_id) && !strcmp(st, "complete") && !dp_time_parse(f, &t) &&
             t > *last)
@@ -144,7 +134,7 @@ static int load(dp_rot_run *r, dp_err *e)
                    dp_state_describe(r->store, r->o->stack));
         return -1;
     }
-    const char *tpl = r->o->template_path ? r->o->template_path : str_of(r->state, "template");
+    const char *tpl = r->o->template_path ? r->o->template_path : dp_json_str(r->state, "template");
     if (!tpl) {
         dp_err_set(e, DP_E_USAGE, "give the stack's template with --template FILE");
         return -1;
@@ -182,7 +172,7 @@ static int run(dp_rot_run *r, dp_err *e)
         return 0;
     }
     if (r->rec) {
-        snprintf(r->token, sizeof r->token, "%s", str_of(r->rec, "token") ? str_of(r->rec, "token") : "");
+        snprintf(r->token, sizeof r->token, "%s", dp_json_str(r->rec, "token") ? dp_json_str(r->rec, "token") : "");
         if (strlen(r->token) < 32) {
             dp_err_set(e, DP_E_PARSE, "the state's interrupted rotation of %s has no valid token", r->cfg.secret_id);
             return -1;

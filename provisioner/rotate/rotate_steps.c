@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drivers/base/jsonutil.h"
 #include "drivers/resources/password.h"
 #include "provisioner/rotate/rotate_aws.h"
 #include "provisioner/rotate/rotate_finish.h"
@@ -13,12 +14,6 @@
 #include "provisioner/rotate/rotate_record.h"
 
 #define RDS_WAIT_DEFAULT_S 1800
-
-static const char *json_str(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 /* ---------------------------------------------------------------- create */
 
@@ -63,7 +58,7 @@ static int step_create(dp_rot_run *r, dp_err *e)
         goto done;
     cJSON *doc = cJSON_Parse(current);
     dp_secret_free(current);
-    if (!cJSON_IsObject(doc) || !json_str(doc, "username")) {
+    if (!cJSON_IsObject(doc) || !dp_json_str(doc, "username")) {
         cJSON_Delete(doc);
         dp_err_set(e, DP_E_INPUT, "secret %s must hold JSON with username and password (and host, port, dbname)",
                    r->cfg.secret_id);
@@ -115,7 +110,7 @@ static cJSON *get_json(dp_rot_run *r, const char *version, const char *stage, dp
         return NULL;
     cJSON *doc = cJSON_Parse(s);
     dp_secret_free(s);
-    if (!cJSON_IsObject(doc) || !json_str(doc, "password")) {
+    if (!cJSON_IsObject(doc) || !dp_json_str(doc, "password")) {
         cJSON_Delete(doc);
         dp_err_set(e, DP_E_INPUT, "secret %s (%s) is not JSON with a password", r->cfg.secret_id, stage);
         return NULL;
@@ -145,7 +140,7 @@ static int set_api(dp_rot_run *r, const versions *v, dp_err *e)
             dp_err_set(e, DP_E_NOT_FOUND, "%s: no physical id in the state and no DBClusterIdentifier", t->logical_id);
             return -1;
         }
-        if (dp_rot_rds_set_password(r->c, id, json_str(v->pending, "password"), e) ||
+        if (dp_rot_rds_set_password(r->c, id, dp_json_str(v->pending, "password"), e) ||
             dp_rot_rds_wait(r->c, id, r->o->wait_seconds > 0 ? r->o->wait_seconds : RDS_WAIT_DEFAULT_S, e))
             return -1;
         printf("  set: DB cluster %s (%s): master password changed; cluster available\n", t->logical_id, id);
@@ -182,7 +177,7 @@ static int set_sql(dp_rot_run *r, const versions *v, dp_err *e)
         goto done;
     }
     print_login(&l);
-    const char *pending = json_str(v->pending, "password");
+    const char *pending = dp_json_str(v->pending, "password");
     dp_err why;
     dp_err_clear(&why); /* the SQL layer sets only kind and message */
     int got = dp_rot_sql_login(&l.db, pending, &why);
@@ -200,7 +195,7 @@ static int set_sql(dp_rot_run *r, const versions *v, dp_err *e)
     for (int i = 0; i < 2; i++) {
         if (!logins[i])
             continue;
-        if (!dp_rot_sql_set_password(&l.db, json_str(logins[i], "password"), pending, &why)) {
+        if (!dp_rot_sql_set_password(&l.db, dp_json_str(logins[i], "password"), pending, &why)) {
             printf("  set: ALTER ROLE %s PASSWORD (logged in with %s)\n", l.db.user, names[i]);
             rc = 0;
             goto done;
@@ -235,7 +230,7 @@ static int step_test(dp_rot_run *r, const versions *v, dp_err *e)
     if (r->o->method == DP_ROT_API) /* set_sql printed it already */
         print_login(&l);
     l.db.connect_timeout = r->o->method == DP_ROT_API ? 3 : 5;
-    int got = dp_rot_sql_login(&l.db, json_str(v->pending, "password"), &why);
+    int got = dp_rot_sql_login(&l.db, dp_json_str(v->pending, "password"), &why);
     if (got == DP_ROT_LOGIN_OK) {
         printf("  test: login with the pending password succeeded (SELECT 1)\n");
     } else if (got == DP_ROT_LOGIN_UNREACHABLE && r->o->method == DP_ROT_API) {
@@ -258,7 +253,7 @@ int dp_rot_steps(dp_rot_run *r, dp_err *e)
     if (created < 0)
         return -1;
     if (created == 0) {
-        const char *step = json_str(r->rec, "step");
+        const char *step = dp_json_str(r->rec, "step");
         bool set_done = step && !strcmp(step, "set-done"); /* by an interrupted run */
         if (!set_done && dp_rot_mark(r, "step", "created", e))
             return -1;

@@ -1,6 +1,5 @@
 /* lock_info.c - the lock-holder record (who, pid, operation, since) and the contention message. */
 #include <cjson/cJSON.h>
-#include <openssl/rand.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "drivers/base/num.h"
+#include "drivers/base/rand.h"
 #include "provisioner/state/state_backend.h"
 
 /* "user@host": the password database first (USER can be stale under sudo), then LOGNAME/USER. */
@@ -37,13 +37,10 @@ static void holder_name(char *out, size_t n)
 
 char *dp_lock_info_new(const char *operation, char id[33], dp_err *e)
 {
-    unsigned char nonce[16];
-    if (RAND_bytes(nonce, sizeof nonce) != 1) {
+    if (dp_random_hex(id, 16)) {
         dp_err_set(e, DP_E_INTERNAL, "no random bytes for the lock id (OpenSSL RAND_bytes failed)");
         return NULL;
     }
-    for (size_t i = 0; i < sizeof nonce; i++)
-        snprintf(id + 2 * i, 3, "%02x", nonce[i]);
     char who[520], since[32];
     holder_name(who, sizeof who);
     time_t now = time(NULL);

@@ -1,10 +1,10 @@
 /* task_recover.c - recovering a failed task: resume, reload some tables, or replace it. */
 #include "provisioner/task/task_recover.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers/base/rand.h"
 #include "drivers/core/proto/json.h"
 #include "drivers/resources/common.h"
 #include "drivers/resources/dms/dms.h"
@@ -173,13 +173,11 @@ static int replace(dp_client *c, const cJSON *old, const cJSON *tags, const dp_t
 {
     const char *old_arn = dp_task_str(old, "ReplicationTaskArn"), *id = dp_task_str(old, "ReplicationTaskIdentifier");
     const char *checkpoint = dp_task_str(old, "RecoveryCheckpoint");
-    unsigned char rnd[3];
     char suffix[8], tail[32], parked[300];
-    if (RAND_bytes(rnd, sizeof rnd) != 1) {
+    if (dp_random_hex(suffix, 3)) {
         snprintf(why, n, "could not get random bytes for the old task's new name");
         return DP_EXIT_ERROR;
     }
-    snprintf(suffix, sizeof suffix, "%02x%02x%02x", rnd[0], rnd[1], rnd[2]);
     snprintf(tail, sizeof tail, "replaced-%s", suffix);
     dp_task_suffixed_id(id, tail, parked, sizeof parked);
     FILE *out = wo->out ? wo->out : stdout;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/base/jsonutil.h"
 #include "drivers/core/creds/chain.h"
 
 static void wipe_free(char *s)
@@ -130,22 +131,16 @@ void dp_creds_set_source(dp_creds *c, const char *fmt, ...)
     va_end(ap);
 }
 
-static const char *json_str(const cJSON *doc, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, name);
-    return cJSON_IsString(v) && v->valuestring && *v->valuestring ? v->valuestring : NULL;
-}
-
 int dp_creds_from_json(const cJSON *doc, const char *token_field, const char *what, dp_creds *out, dp_err *e)
 {
     if (!cJSON_IsObject(doc)) {
         dp_err_set(e, DP_E_CREDENTIALS, "%s: the response is not a JSON object", what);
         return -1;
     }
-    const char *akid = json_str(doc, "AccessKeyId");
-    const char *secret = json_str(doc, "SecretAccessKey");
-    const char *token = token_field ? json_str(doc, token_field) : NULL;
-    const char *exp = json_str(doc, "Expiration");
+    const char *akid = dp_json_nonempty_str(doc, "AccessKeyId");
+    const char *secret = dp_json_nonempty_str(doc, "SecretAccessKey");
+    const char *token = token_field ? dp_json_nonempty_str(doc, token_field) : NULL;
+    const char *exp = dp_json_nonempty_str(doc, "Expiration");
     if (!akid || !secret) {
         dp_err_set(e, DP_E_CREDENTIALS, "%s: the response has no %s", what, akid ? "SecretAccessKey" : "AccessKeyId");
         return -1;

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <math.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +10,9 @@
 #include <time.h>
 
 #include "drivers/base/buf.h"
+#include "drivers/base/jsonutil.h"
 #include "drivers/base/log.h"
+#include "drivers/base/rand.h"
 #include "drivers/core/creds/chain.h"
 #include "drivers/core/creds/sso.h"
 #include "drivers/core/endpoint.h"
@@ -22,19 +23,13 @@
 
 #define ATTEMPTS 3 /* botocore's standard retry mode for the SSO client */
 
-static const char *json_str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
-}
-
 int dp_sso_parse_role_credentials(const char *body, size_t len, dp_creds *out, dp_err *e)
 {
     cJSON *doc = cJSON_ParseWithLength(body, len);
     const cJSON *rc_ = cJSON_GetObjectItemCaseSensitive(doc, "roleCredentials");
-    const char *akid = json_str(rc_, "accessKeyId");
-    const char *secret = json_str(rc_, "secretAccessKey");
-    const char *token = json_str(rc_, "sessionToken");
+    const char *akid = dp_json_nonempty_str(rc_, "accessKeyId");
+    const char *secret = dp_json_nonempty_str(rc_, "secretAccessKey");
+    const char *token = dp_json_nonempty_str(rc_, "sessionToken");
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(rc_, "expiration");
     int rc = -1;
     if (!cJSON_IsObject(rc_)) {
@@ -79,14 +74,14 @@ static int portal_error(const dp_response *resp, dp_err *e)
     char code[128] = "", msg[300] = "";
     const char *h = dp_response_header(resp, "x-amzn-errortype");
     cJSON *doc = cJSON_ParseWithLength(dp_buf_str(&resp->body), resp->body.len);
-    const char *c = h ? h : json_str(doc, "__type") ? json_str(doc, "__type") : json_str(doc, "code");
+    const char *c = h ? h : dp_json_nonempty_str(doc, "__type") ? dp_json_nonempty_str(doc, "__type") : dp_json_nonempty_str(doc, "code");
     if (c) {
         const char *hash = strrchr(c, '#'); /* "namespace#Code" */
         if (hash)
             c = hash + 1;
         snprintf(code, sizeof code, "%.*s", (int)strcspn(c, ":"), c); /* "Code:http://..." */
     }
-    const char *m = json_str(doc, "message") ? json_str(doc, "message") : json_str(doc, "Message");
+    const char *m = dp_json_nonempty_str(doc, "message") ? dp_json_nonempty_str(doc, "message") : dp_json_nonempty_str(doc, "Message");
     if (m)
         snprintf(msg, sizeof msg, "%s", m);
     cJSON_Delete(doc);
@@ -108,14 +103,6 @@ static void sleep_seconds(double s)
     struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
     while (nanosleep(&ts, &ts) && errno == EINTR) {
     }
-}
-
-static double random_unit(void)
-{
-    unsigned int r = 0;
-    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
-        return 0.5;
-    return (double)r / (double)UINT32_MAX;
 }
 
 int dp_sso_get_role_credentials(const dp_sso_settings *s, const char *token, const dp_config *cfg,
@@ -164,7 +151,7 @@ int dp_sso_get_role_credentials(const dp_sso_settings *s, const char *token, con
         dp_retry_class cls = dp_retry_classify(&err);
         if (cls == DP_RETRY_NO || cls == DP_RETRY_CLOCK_SKEW || n >= ATTEMPTS)
             break;
-        double wait = dp_retry_backoff(n, random_unit(), DP_RETRY_MAX_BACKOFF);
+        double wait = dp_retry_backoff(n, dp_random_unit(), DP_RETRY_MAX_BACKOFF);
         dp_debug("sso GetRoleCredentials failed (%s); retry %d of %d in %.2fs", err.aws_code, n, ATTEMPTS - 1, wait);
         sleep_seconds(wait);
     }
