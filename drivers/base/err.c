@@ -23,6 +23,14 @@ void dp_err_set(dp_err *e, enum dp_err_kind kind, const char *fmt, ...)
     va_end(ap);
 }
 
+void dp_err_at(dp_err *e, const char *service, const char *operation)
+{
+    if (!e)
+        return;
+    snprintf(e->service, sizeof e->service, "%s", service ? service : "");
+    snprintf(e->operation, sizeof e->operation, "%s", operation ? operation : "");
+}
+
 void dp_err_prefix(dp_err *e, const char *fmt, ...)
 {
     if (!e)

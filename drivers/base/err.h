@@ -36,6 +36,9 @@ void dp_err_clear(dp_err *e);
 /* Sets kind and message (printf-style); keeps service/operation already set. e may be NULL. */
 void dp_err_set(dp_err *e, enum dp_err_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Names the call an error belongs to (service "dms", operation "DescribeEndpoints"; either may
+ * be NULL for ""). e may be NULL. */
+void dp_err_at(dp_err *e, const char *service, const char *operation);
 /* Prefixes the message with context ("creating bucket X: "). e may be NULL. */
 void dp_err_prefix(dp_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Replaces every occurrence of secret in the message with "***", for errors that may echo a

@@ -350,8 +350,7 @@ int dp_client_send_with(dp_client *c, const dp_call *call, const dp_request *req
             dp_retry_quota_release(&c->quota, taken);
             return 0;
         }
-        snprintf(e->service, sizeof e->service, "%s", call->svc->name);
-        snprintf(e->operation, sizeof e->operation, "%s", call->operation ? call->operation : "");
+        dp_err_at(e, call->svc->name, call->operation);
         dp_retry_class cls = dp_retry_classify(e);
         if (cls == DP_RETRY_CLOCK_SKEW) {
             long skew = dp_clock_skew(dp_http_date_parse(dp_response_header(resp, "date")), local_now(c));

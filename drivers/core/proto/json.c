@@ -72,10 +72,7 @@ int dp_json_call(dp_client *c, const dp_service *svc, const char *op, const cJSO
         goto done;
     *out = dp_json_parse_body(resp.body.data, resp.body.len, e);
     if (!*out) {
-        if (e) {
-            snprintf(e->service, sizeof e->service, "%s", svc->name);
-            snprintf(e->operation, sizeof e->operation, "%s", op);
-        }
+        dp_err_at(e, svc->name, op);
         goto done;
     }
     rc = 0;

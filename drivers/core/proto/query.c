@@ -189,10 +189,7 @@ int dp_query_call_as(dp_client *c, const dp_service *svc, const char *op, const 
         goto done;
     *out = dp_xml_parse(resp.body.data, resp.body.len, e);
     if (!*out) {
-        if (e) {
-            snprintf(e->service, sizeof e->service, "%s", svc->name);
-            snprintf(e->operation, sizeof e->operation, "%s", op);
-        }
+        dp_err_at(e, svc->name, op);
         goto done;
     }
     rc = 0;
