@@ -22,6 +22,11 @@ enum dp_err_kind {
     DP_E_INTERNAL
 };
 
+/* What every lookup returns (a resource by identifier, a credential source, a task by name):
+ * DP_FOUND with its results filled, DP_MISSING when the thing does not exist or is not
+ * configured (the out-parameters untouched), or -1 on an error with the dp_err filled. */
+enum dp_found { DP_FOUND = 0, DP_MISSING = 1 };
+
 typedef struct dp_err {
     enum dp_err_kind kind;
     char service[32];     /* "dms", "rds", ... or "" */

@@ -16,7 +16,7 @@ int dp_task_describe(dp_client *c, const char *arn, cJSON **task, dp_err *e)
                                e);
 }
 
-/* The physical id the state records for logical_id: 0 found, 1 none, -1 error. */
+/* The physical id the state records for logical_id: DP_FOUND, DP_MISSING or -1 (err.h). */
 static int from_state(dp_client *c, const char *location, const char *stack, const char *logical_id, char *out,
                       size_t n, dp_err *e)
 {
@@ -24,9 +24,9 @@ static int from_state(dp_client *c, const char *location, const char *stack, con
     if (!s)
         return -1;
     cJSON *doc = NULL;
-    int rc = dp_state_read(s, stack, &doc, e) ? -1 : 1;
+    int rc = dp_state_read(s, stack, &doc, e) ? -1 : DP_MISSING;
     const cJSON *res = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "resources"), logical_id);
-    if (rc == 1 && res) {
+    if (rc == DP_MISSING && res) {
         const cJSON *type = cJSON_GetObjectItemCaseSensitive(res, "type");
         const cJSON *pid = cJSON_GetObjectItemCaseSensitive(res, "physical_id");
         if (cJSON_IsString(type) && strcmp(type->valuestring, TASK_TYPE)) {
@@ -35,7 +35,7 @@ static int from_state(dp_client *c, const char *location, const char *stack, con
             rc = -1;
         } else if (cJSON_IsString(pid) && pid->valuestring[0]) {
             snprintf(out, n, "%s", pid->valuestring);
-            rc = 0;
+            rc = DP_FOUND;
         }
     }
     cJSON_Delete(doc);
@@ -62,12 +62,13 @@ static int on_tagged(void *ctx, const char *type, const char *logical_id, const 
     return 0;
 }
 
+/* DP_FOUND, DP_MISSING (e says which task) or -1. */
 static int by(dp_client *c, const char *filter, const char *value, cJSON **task, dp_err *e)
 {
     int rc = dp_dms_describe_one(c, "DescribeReplicationTasks", "ReplicationTasks", filter, value, task, e);
-    if (rc == 1)
+    if (rc == DP_MISSING)
         dp_err_set(e, DP_E_NOT_FOUND, "no replication task %s", value);
-    return rc ? -1 : 0;
+    return rc;
 }
 
 int dp_task_resolve(dp_client *c, const char *state_location, const char *stack, const char *name,
@@ -82,7 +83,7 @@ int dp_task_resolve(dp_client *c, const char *state_location, const char *stack,
         int rc = from_state(c, state_location, stack, name, pid, sizeof pid, e);
         if (rc < 0)
             return -1;
-        if (rc == 1) { /* no state entry: the live resources' ownership tags are the truth */
+        if (rc == DP_MISSING) { /* no state entry: the live resources' ownership tags are the truth */
             struct tag_find f = {name, pid, sizeof pid, 0};
             if (dp_dms_list_tagged(c, stack, "task", TASK_TYPE, on_tagged, &f, e))
                 return -1;
@@ -94,16 +95,19 @@ int dp_task_resolve(dp_client *c, const char *state_location, const char *stack,
             if (!f.found) {
                 dp_err_set(e, DP_E_NOT_FOUND, "stack %s has no replication task %s (neither in its state nor tagged)",
                            stack, name);
-                return -1;
+                return DP_MISSING;
             }
         }
-        if (by(c, strncmp(pid, "arn:", 4) ? "replication-task-id" : "replication-task-arn", pid, task, e)) {
+        int rc2 = by(c, strncmp(pid, "arn:", 4) ? "replication-task-id" : "replication-task-arn", pid, task, e);
+        if (rc2 != DP_FOUND) {
             dp_err_prefix(e, "%s of stack %s: ", name, stack);
-            return -1;
+            return rc2;
         }
-    } else if (by(c, strncmp(name, "arn:", 4) ? "replication-task-id" : "replication-task-arn", name, task, e)) {
-        return -1;
+    } else {
+        int rc = by(c, strncmp(name, "arn:", 4) ? "replication-task-id" : "replication-task-arn", name, task, e);
+        if (rc != DP_FOUND)
+            return rc;
     }
     snprintf(ref->arn, sizeof ref->arn, "%s", dp_task_str(*task, "ReplicationTaskArn"));
-    return 0;
+    return DP_FOUND;
 }

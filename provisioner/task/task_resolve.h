@@ -16,11 +16,13 @@ typedef struct dp_task_ref {
     char logical_id[256]; /* "" unless TASK was a logical id */
 } dp_task_ref;
 
-/* 0 with *task = the task as DescribeReplicationTasks answers it; -1 with e (DP_E_NOT_FOUND
- * when nothing matches). state_location as for dp_state_open (used only with stack). */
+/* The lookup convention of err.h: DP_FOUND with *task = the task as DescribeReplicationTasks
+ * answers it, DP_MISSING when nothing matches (e says what was looked for, DP_E_NOT_FOUND), -1
+ * on an error. state_location as for dp_state_open (used only with stack). */
 int dp_task_resolve(dp_client *c, const char *state_location, const char *stack, const char *name,
                     dp_task_ref *ref, cJSON **task, dp_err *e);
-/* The task with this ARN: 0 with *task (owned), 1 when it no longer exists, -1 on error. */
+/* The task with this ARN: DP_FOUND with *task (owned), DP_MISSING when it no longer exists,
+ * -1 on error. */
 int dp_task_describe(dp_client *c, const char *arn, cJSON **task, dp_err *e);
 
 #endif

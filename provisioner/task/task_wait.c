@@ -118,7 +118,7 @@ int dp_task_wait(dp_client *c, const char *arn, const dp_task_wait_opts *o, cJSO
             dp_err_format(&e, why, n);
             break;
         }
-        if (found > 0) {
+        if (found == DP_MISSING) {
             if (o->target == DP_TARGET_DELETED)
                 rc = DP_EXIT_OK;
             else

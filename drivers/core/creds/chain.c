@@ -89,7 +89,7 @@ static int named_profile(dp_creds_chain *c, const char *name, const char *named_
         return -1;
     }
     int rc = dp_creds_from_profile(c->cfg, name, now, c->fn, c->fn_ctx, c->ca_bundle, out, why, sizeof why, e);
-    if (rc == 1)
+    if (rc == DP_MISSING)
         dp_err_set(e, DP_E_CREDENTIALS,
                    "profile \"%s\" (from %s) has no credentials in %s or %s: it sets none of "
                    "aws_access_key_id, role_arn, sso_session/sso_start_url, credential_process",
@@ -104,7 +104,7 @@ static int resolve(dp_creds_chain *c, time_t now, dp_creds *out, dp_err *e)
 
     char why_env[96] = "", why_prof[96] = "not found", why_cont[160] = "", why_imds[200] = "";
     int rc = dp_creds_from_env(out, why_env, sizeof why_env, e);
-    if (rc <= 0)
+    if (rc != DP_MISSING) /* found, or an error */
         return rc;
 
     const char *name = dp_config_profile_name(NULL);
@@ -115,15 +115,15 @@ static int resolve(dp_creds_chain *c, time_t now, dp_creds *out, dp_err *e)
     if (has_profile(c, name)) {
         rc = dp_creds_from_profile(c->cfg, name, now, c->fn, c->fn_ctx, c->ca_bundle, out, why_prof, sizeof why_prof,
                                    e);
-        if (rc <= 0)
+        if (rc != DP_MISSING)
             return rc;
     }
 
     rc = dp_creds_from_container(c->ca_bundle, out, why_cont, sizeof why_cont, e);
-    if (rc <= 0)
+    if (rc != DP_MISSING)
         return rc;
     rc = dp_creds_from_imds(out, why_imds, sizeof why_imds, e);
-    if (rc <= 0)
+    if (rc != DP_MISSING)
         return rc;
 
     dp_err_set(e, DP_E_CREDENTIALS,

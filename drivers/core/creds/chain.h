@@ -44,8 +44,9 @@ int dp_creds_chain_set_ca_bundle(dp_creds_chain *c, const char *ca_bundle);
 int dp_creds_chain_get(dp_creds_chain *c, time_t now, dp_creds *out, dp_err *e);
 
 /* ---- The providers, used by the chain (and by tests). ----
- * Each returns 0 with out filled, 1 when it is not configured or found nothing (a short
- * reason is written to why: "not configured", "not reachable", ...), or -1 with e filled. */
+ * Each returns DP_FOUND with out filled, DP_MISSING when it is not configured or found
+ * nothing (a short reason is written to why: "not configured", "not reachable", ...), or -1
+ * with e filled (the lookup convention of err.h). */
 
 /* AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]; one without the other is -1. */
 int dp_creds_from_env(dp_creds *out, char *why, size_t why_n, dp_err *e);

@@ -135,7 +135,7 @@ int dp_creds_from_container(const char *ca_bundle, dp_creds *out, char *why, siz
     const char *full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     if (!rel && !full) {
         snprintf(why, why_n, "not configured");
-        return 1;
+        return DP_MISSING;
     }
     dp_buf url, header;
     dp_buf_init(&url, 0);

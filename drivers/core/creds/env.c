@@ -16,7 +16,7 @@ int dp_creds_from_env(dp_creds *out, char *why, size_t why_n, dp_err *e)
     const char *secret = env("AWS_SECRET_ACCESS_KEY");
     if (!akid && !secret) {
         snprintf(why, why_n, "AWS_ACCESS_KEY_ID not set");
-        return 1;
+        return DP_MISSING;
     }
     if (!akid || !secret) {
         /* Half a key pair is a mistake, not a reason to try something else silently. */

@@ -145,7 +145,7 @@ int dp_creds_from_imds(dp_creds *out, char *why, size_t why_n, dp_err *e)
     const char *disabled = getenv("AWS_EC2_METADATA_DISABLED");
     if (disabled && !strcasecmp(disabled, "true")) {
         snprintf(why, why_n, "disabled by AWS_EC2_METADATA_DISABLED");
-        return 1;
+        return DP_MISSING;
     }
     imds *m = calloc(1, sizeof *m);
     if (!m) {

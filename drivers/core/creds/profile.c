@@ -69,7 +69,7 @@ static int role_source(resolver *r, const char *profile, dp_creds *src, dp_err *
             return -1;
         }
         rc = resolve(r, sp, src, why, sizeof why, e);
-        if (rc == 1)
+        if (rc == DP_MISSING)
             dp_err_set(e, DP_E_CREDENTIALS, "source_profile \"%s\" of profile \"%s\" has no credentials", sp, profile);
         return rc ? -1 : 0;
     }
@@ -91,7 +91,7 @@ static int role_source(resolver *r, const char *profile, dp_creds *src, dp_err *
                    profile, cs);
         return -1;
     }
-    if (rc == 1)
+    if (rc == DP_MISSING)
         dp_err_set(e, DP_E_CREDENTIALS, "profile \"%s\": credential_source %s has no credentials (%s)", profile, cs,
                    why);
     return rc ? -1 : 0;
@@ -187,7 +187,7 @@ static int resolve(resolver *r, const char *profile, dp_creds *out, char *why, s
         rc = dp_creds_from_sso(r->cfg, profile, r->visited[0], r->ca_bundle, r->now, out, e);
     else {
         snprintf(why, why_n, "no credentials");
-        rc = 1;
+        rc = DP_MISSING;
     }
     r->depth--;
     return rc;

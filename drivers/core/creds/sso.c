@@ -264,7 +264,7 @@ int dp_creds_from_sso(const dp_config *cfg, const char *profile, const char *end
     if (!token)
         return -1;
     int rc = dp_sso_get_role_credentials(&s, token, cfg, endpoint_profile, ca_bundle, out, e);
-    if (rc == 1)
+    if (rc == DP_MISSING)
         login_needed(&s, e);
     dp_err_scrub(e, token);
     OPENSSL_cleanse(token, strlen(token));
