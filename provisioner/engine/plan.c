@@ -392,10 +392,6 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
                 continue;
             }
         }
-        if (!hit) {
-            dp_err_set(e, DP_E_NOMEM, "out of memory");
-            goto done;
-        }
         hit->want_read = true;
         chosen[i] = hit - live.v;
     }
