@@ -168,5 +168,29 @@ static const dp_rds_kind kind = {
 DP_RDS_FLOW_OPS(kind)
 DP_RDS_WAITED_OPS(kind)
 
-const dp_driver dp_driver_rds_cluster = {TYPE, rds_op_create, rds_op_read, rds_op_update, rds_op_delete, rds_op_list,
-                                         rds_op_physical_id_for};
+/* The master password is write-only. */
+static const char *const reads_back[] = {
+    "DBClusterIdentifier", "Engine", "EngineVersion", "EngineMode", "MasterUsername", "DatabaseName", "Port",
+    "DBSubnetGroupName", "VpcSecurityGroupIds", "StorageEncrypted", "KmsKeyId", "BackupRetentionPeriod",
+    "PreferredBackupWindow", "PreferredMaintenanceWindow", "DeletionProtection", "CopyTagsToSnapshot",
+    "DBClusterParameterGroupName", "EnableIAMDatabaseAuthentication", "EnableCloudwatchLogsExports",
+    "ServerlessV2ScalingConfiguration", "Tags", NULL};
+static const char *const lowercased[] = {"DBSubnetGroupName", "PreferredMaintenanceWindow", NULL};
+static const char *const may_reference[] = {"AWS::RDS::DBSubnetGroup", "AWS::SecretsManager::Secret", NULL};
+
+const dp_driver dp_driver_rds_cluster = {
+    .type = TYPE,
+    .create = rds_op_create,
+    .read = rds_op_read,
+    .update = rds_op_update,
+    .del = rds_op_delete,
+    .list = rds_op_list,
+    .physical_id_for = rds_op_physical_id_for,
+    .name_prop = "DBClusterIdentifier",
+    .lowercased = lowercased,
+    .applies = supported,
+    .reads_back = reads_back,
+    .may_reference = may_reference,
+    .seconds = {.create = 300, .update = 300, .del = 120},
+    .caps = DP_CAP_ID_LOWERCASE | DP_CAP_SNAPSHOT,
+};

@@ -77,5 +77,24 @@ static const dp_rds_kind kind = {
 DP_RDS_FLOW_OPS(kind)
 DP_RDS_WAITED_OPS(kind)
 
-const dp_driver dp_driver_rds_instance = {TYPE, rds_op_create, rds_op_read, rds_op_update, rds_op_delete, rds_op_list,
-                                          rds_op_physical_id_for};
+static const char *const lowercased[] = {"DBClusterIdentifier", "DBSubnetGroupName", "PreferredMaintenanceWindow",
+                                         NULL};
+static const char *const may_reference[] = {"AWS::RDS::DBCluster", "AWS::RDS::DBSubnetGroup",
+                                            "AWS::SecretsManager::Secret", NULL};
+
+const dp_driver dp_driver_rds_instance = {
+    .type = TYPE,
+    .create = rds_op_create,
+    .read = rds_op_read,
+    .update = rds_op_update,
+    .del = rds_op_delete,
+    .list = rds_op_list,
+    .physical_id_for = rds_op_physical_id_for,
+    .name_prop = "DBInstanceIdentifier",
+    .lowercased = lowercased,
+    .applies = supported,
+    .reads_back = supported,
+    .may_reference = may_reference,
+    .seconds = {.create = 600, .update = 600, .del = 300},
+    .caps = DP_CAP_ID_LOWERCASE | DP_CAP_SNAPSHOT,
+};

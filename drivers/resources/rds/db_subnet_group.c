@@ -152,5 +152,17 @@ static int sg_list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp
     return rc;
 }
 
-const dp_driver dp_driver_rds_subnet_group = {TYPE,      rds_op_create, rds_op_read, rds_op_update,
-                                             sg_delete, sg_list,       rds_op_physical_id_for};
+const dp_driver dp_driver_rds_subnet_group = {
+    .type = TYPE,
+    .create = rds_op_create,
+    .read = rds_op_read,
+    .update = rds_op_update,
+    .del = sg_delete,
+    .list = sg_list,
+    .physical_id_for = rds_op_physical_id_for,
+    .name_prop = "DBSubnetGroupName",
+    .applies = supported,
+    .reads_back = supported,
+    .seconds = {.create = 2, .update = 2, .del = 2},
+    .caps = DP_CAP_ID_LOWERCASE,
+};

@@ -396,4 +396,19 @@ static int list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp_er
     return dp_tagging_find(c, stack, "s3", on_tagged, &l, e);
 }
 
-const dp_driver dp_driver_s3_bucket = {TYPE, create, read_bucket, update, del, list, physical_id_for};
+static const char *const applies[] = {"BucketName", "Tags", "VersioningConfiguration", "BucketEncryption",
+                                      "PublicAccessBlockConfiguration", "LifecycleConfiguration", NULL};
+
+const dp_driver dp_driver_s3_bucket = {
+    .type = TYPE,
+    .create = create,
+    .read = read_bucket,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "BucketName",
+    .applies = applies,
+    .reads_back = applies,
+    .seconds = {.create = 2, .update = 2, .del = 2},
+};

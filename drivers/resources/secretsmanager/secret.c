@@ -380,4 +380,22 @@ static int list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp_er
     return dp_tagging_find(c, stack, "secretsmanager:secret", on_tagged, &l, e);
 }
 
-const dp_driver dp_driver_secret = {TYPE, create, read_secret, update, del, list, physical_id_for};
+/* Everything but ReplicaRegions and Type. */
+static const char *const applies[] = {"Name", "Description", "KmsKeyId", "SecretString", "GenerateSecretString",
+                                      "Tags", NULL};
+/* The value is never read back (write-only, compared by hash). */
+static const char *const reads_back[] = {"Name", "Description", "KmsKeyId", "Tags", NULL};
+
+const dp_driver dp_driver_secret = {
+    .type = TYPE,
+    .create = create,
+    .read = read_secret,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "Name",
+    .applies = applies,
+    .reads_back = reads_back,
+    .seconds = {.create = 2, .update = 2, .del = 2},
+};
