@@ -73,6 +73,10 @@ enum dp_driver_cap {
     /* DeletionPolicy / UpdateReplacePolicy Snapshot is supported (the template refuses it
      * for any other type). */
     DP_CAP_SNAPSHOT = 1u << 1,
+    /* create and update refuse, before any AWS call, a property outside .applies, through
+     * the one shared path dp_refuse_unsupported() (common.h). Without it a driver ignores
+     * such a property (the next validate will refuse it from .applies). */
+    DP_CAP_REFUSES_OTHERS = 1u << 2,
 };
 
 /* Typical seconds an operation of a type takes (the longest-path priority in apply, and the
@@ -108,7 +112,8 @@ typedef struct dp_driver {
     /* Properties other than name_prop that AWS stores lower-cased (maintenance windows, names
      * of other resources): values that differ only in case are no change. */
     const char *const *lowercased;
-    /* Every property create / update can apply. Ask with dp_driver_applies(). */
+    /* Every property create / update can apply. Anything else in a template is not applied:
+     * refused (DP_CAP_REFUSES_OTHERS) or ignored. Ask with dp_driver_applies(). */
     const char *const *applies;
     /* The properties read() returns in the model (the others are compared with state). */
     const char *const *reads_back;
