@@ -11,6 +11,7 @@
 #include "drivers/resources/driver.h"
 #include "provisioner/state/state.h"
 #include "templates/schema.h"
+#include "templates/type_rules.h"
 
 typedef struct dp_engine {
     dp_client *client;
@@ -47,5 +48,9 @@ void dp_engine_init(dp_engine *eng, dp_client *c, const char *stack, dp_state_st
  * state document is changed: the caller writes it (dp_state_write). */
 int dp_engine_record_secret_hashes(dp_state_store *store, cJSON *state, const char *logical_id,
                                    const dp_schema_type *schema, const cJSON *props, dp_err *e);
+
+/* The template loader's type rules (DeletionPolicy Snapshot, ...) answered from the driver
+ * registry (static: nothing to free). */
+const dp_type_rules *dp_engine_type_rules(void);
 
 #endif
