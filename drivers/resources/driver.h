@@ -75,7 +75,7 @@ enum dp_driver_cap {
     DP_CAP_SNAPSHOT = 1u << 1,
     /* create and update refuse, before any AWS call, a property outside .applies, through
      * the one shared path dp_refuse_unsupported() (common.h). Without it a driver ignores
-     * such a property (the next validate will refuse it from .applies). */
+     * such a property. */
     DP_CAP_REFUSES_OTHERS = 1u << 2,
 };
 
@@ -87,8 +87,9 @@ typedef struct dp_durations {
 
 typedef enum dp_driver_op { DP_DRIVER_CREATE, DP_DRIVER_UPDATE, DP_DRIVER_DELETE } dp_driver_op;
 
-/* One entry per type, filled with designated initializers only; every field but .type and
- * the handlers may be left out (NULL / 0: "none"). Lists are NULL-terminated arrays of
+/* One entry per type, filled with designated initializers only. Required: .type, the five
+ * handlers, .applies, .reads_back and .seconds (tests/unit/test_driver_table.c checks every
+ * entry); the rest may be left out (NULL / 0: "none"). Lists are NULL-terminated arrays of
  * top-level template property names (or of types), static in the driver's file. Everything
  * below the handlers is data: it answers the engine, the plan and validation without any
  * AWS call. */
