@@ -22,6 +22,7 @@
 #include "templates/param_inputs.h"
 #include "templates/resolver.h"
 #include "templates/schema.h"
+#include "templates/type_rules.h"
 #include "templates/value.h"
 
 typedef struct dp_template dp_template;
@@ -45,6 +46,8 @@ typedef struct dp_tpl_options {
     /* Dynamic references and AWS::SSM::Parameter::Value<…> parameters are resolved through
      * this (results cached per template). NULL: they stay unknown, and nothing reaches AWS. */
     const dp_resolver *resolver;
+    /* Per-type rules from the driver table (dp_engine_type_rules). NULL: dp_type_rules_default(). */
+    const dp_type_rules *type_rules;
     /* plan/apply: a parameter without value and Default is an error. Otherwise (validate,
      * graph) it is checked as an unknown value. */
     bool require_all_params;

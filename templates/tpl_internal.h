@@ -63,6 +63,7 @@ struct dp_template {
     size_t nouts;
     dp_resolver resolver;
     bool has_resolver;
+    dp_type_rules type_rules;  /* the caller's, or dp_type_rules_default() */
     bool require_all;
     dp_strmap dyn_cache;        /* reference text (owned) -> cJSON * (owned) */
 };

@@ -159,6 +159,7 @@ static dp_template *finish_load(dp_doc *doc, const dp_tpl_options *o, dp_diags *
     dp_strmap_init(&t->cond_ix);
     dp_strmap_init(&t->res_ix);
     dp_strmap_init(&t->dyn_cache);
+    t->type_rules = o && o->type_rules ? *o->type_rules : *dp_type_rules_default();
     if (o && o->resolver) {
         t->resolver = *o->resolver;
         t->has_resolver = true;

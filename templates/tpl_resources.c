@@ -10,9 +10,22 @@ static const char *const res_keys[] = {"Condition", "CreationPolicy", "DeletionP
                                        "Metadata", "Properties", "Type", "UpdatePolicy",
                                        "UpdateReplacePolicy"};
 
-static bool snapshot_ok(const char *type)
+/* The default when the caller passes no rules: what the RDS drivers' table entries say. */
+static bool rds_snapshot_ok(void *ctx, const char *type)
 {
+    (void)ctx;
     return !strcmp(type, "AWS::RDS::DBCluster") || !strcmp(type, "AWS::RDS::DBInstance");
+}
+
+const dp_type_rules *dp_type_rules_default(void)
+{
+    static const dp_type_rules rules = {.ctx = NULL, .snapshot_ok = rds_snapshot_ok};
+    return &rules;
+}
+
+static bool snapshot_ok(const dp_template *t, const char *type)
+{
+    return t->type_rules.snapshot_ok && t->type_rules.snapshot_ok(t->type_rules.ctx, type);
 }
 
 /* A policy value: a string, or an intrinsic (Ref to a parameter, Fn::If, ...). */
@@ -51,7 +64,7 @@ static const char *policy(dp_template *t, tpl_res *r, const char *attr, bool del
     if (!found) {
         dp_tpl_error(t, n->line, n->col, "%s must be one of Delete, Retain, Snapshot%s, not \"%s\"", attr,
                      deletion ? ", RetainExceptOnCreate" : "", s);
-    } else if (!strcmp(found, "Snapshot") && !snapshot_ok(r->pub.type)) {
+    } else if (!strcmp(found, "Snapshot") && !snapshot_ok(t, r->pub.type)) {
         dp_tpl_error(t, n->line, n->col, "%s Snapshot is not supported for %s", attr, r->pub.type);
         found = NULL;
     }

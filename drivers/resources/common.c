@@ -80,6 +80,18 @@ void dp_progress_failf(dp_progress *p, enum dp_err_kind kind, const char *fmt, .
     p->context = NULL;
 }
 
+bool dp_refuse_unsupported(const char *type, const dp_resource_req *r, const char *verb, dp_progress *p)
+{
+    const char *bad = dp_driver_unsupported(dp_driver_find(type), r->desired);
+    if (!bad)
+        return false;
+    dp_err e;
+    dp_err_clear(&e);
+    dp_err_set(&e, DP_E_INPUT, "%s is not supported by dmsprov for %s", bad, type);
+    dp_progress_fail(p, r, verb, &e);
+    return true;
+}
+
 long dp_poll_delay_ms(int polls, double rand01)
 {
     double d = 250.0;

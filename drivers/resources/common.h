@@ -22,6 +22,11 @@ void dp_progress_fail(dp_progress *p, const dp_resource_req *r, const char *verb
 /* FAILED with a message of our own (no AWS error). */
 void dp_progress_failf(dp_progress *p, enum dp_err_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The one way a driver refuses a property it cannot apply (DP_CAP_REFUSES_OTHERS): when
+ * r->desired has a top-level property outside the .applies of type's entry, fails p
+ * (DP_E_INPUT, "<verb> <logical id>: <property> is not supported by dmsprov for <type>") and
+ * returns true. Called first in create and update, before any AWS call. */
+bool dp_refuse_unsupported(const char *type, const dp_resource_req *r, const char *verb, dp_progress *p);
 /* IN_PROGRESS: waits a little longer each time. ctx (taken) is the state to carry; the poll
  * count is kept in it under "dp:polls" and drives the delay. */
 void dp_progress_wait(dp_progress *p, const dp_resource_req *r, cJSON *ctx, const char *status_text);

@@ -482,7 +482,7 @@ static int build_graph(apply_run *r)
             bool refers = (b->kind != DP_ACT_DELETE && in_list(b->deps, b->ndeps, a->logical_id)) ||
                           in_list(b->old_deps, b->nold_deps, a->logical_id);
             bool by_type = !refers && !a->nold_deps && !b->nold_deps && b->kind == DP_ACT_DELETE &&
-                           a->kind == DP_ACT_DELETE && dp_type_may_reference(b->type, a->type);
+                           a->kind == DP_ACT_DELETE && dp_driver_may_reference(r->eng->find_driver(b->type), a->type);
             if (!refers && !by_type)
                 continue;
             if (pre) {
@@ -694,7 +694,10 @@ int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d,
         en[i].deps = r.nodes[i].deps;
         en[i].ndeps = r.nodes[i].ndeps;
         const dp_action *a = &plan->v[r.nodes[i].action];
-        cost[i] = dp_engine_op_cost(a->type, r.nodes[i].op == OP_DELETE ? "delete" : "create");
+        dp_driver_op op = r.nodes[i].op == OP_DELETE   ? DP_DRIVER_DELETE
+                          : r.nodes[i].op == OP_UPDATE ? DP_DRIVER_UPDATE
+                                                       : DP_DRIVER_CREATE;
+        cost[i] = dp_driver_seconds(eng->find_driver(a->type), op);
     }
     dp_exec_longest_path(en, r.n, cost);
     dp_exec_ops ops = {.ctx = &r, .step = step, .done = done, .describe = describe};

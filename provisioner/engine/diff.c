@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include "drivers/resources/common.h"
-#include "drivers/resources/semantics.h"
 #include "templates/value.h"
 
 void dp_changes_cleanup(dp_changes *c)
@@ -210,9 +209,9 @@ static bool create_only(const dp_diff_input *in, const char *name)
             size_t l = strlen(name);
             co = !strncmp(*cp, name, l) && ((*cp)[l] == '/' || (*cp)[l] == 0);
         }
-    if (co && in->updatable && in->updatable(in->type, name))
+    if (co && dp_driver_updates_in_place(in->driver, name))
         return false;
-    if (!co && in->forces_replace && in->forces_replace(in->type, name))
+    if (!co && dp_driver_replaces_on_change(in->driver, name))
         return true;
     return co;
 }
@@ -309,7 +308,7 @@ int dp_diff_resource(const dp_diff_input *in, dp_changes *out, dp_err *e)
                 rc = add_change(out, name, DP_CH_CHANGE, NULL, NULL, true, false, co, e);
             }
         } else if ((!dp_values_equal(k, old, prop) &&
-                    !(cJSON_IsString(k) && cJSON_IsString(old) && dp_prop_case_insensitive(in->type, name) &&
+                    !(cJSON_IsString(k) && cJSON_IsString(old) && dp_driver_lowercased(in->driver, name) &&
                       !strcasecmp(k->valuestring, old->valuestring))) ||
                    (!(prop && prop->kind == DP_SK_JSON) && nested_key_dropped(k, applied_v, live_v))) {
             /* (identifiers the service lower-cases are the same value in any case) */

@@ -17,6 +17,7 @@
 
 #include "drivers/base/buf.h"
 #include "drivers/base/err.h"
+#include "drivers/resources/driver.h"
 #include "templates/schema.h"
 
 typedef enum dp_change_kind { DP_CH_ADD, DP_CH_CHANGE, DP_CH_REMOVE } dp_change_kind;
@@ -39,7 +40,9 @@ typedef struct dp_changes {
 typedef int (*dp_hash_fn)(void *ctx, const char *value, char out[65], dp_err *e);
 
 typedef struct dp_diff_input {
-    const char *type;
+    /* The type's driver entry, may be NULL: properties AWS lower-cases compare without case,
+     * and its update_in_place / replace_on_change override the schema's create-only list. */
+    const dp_driver *driver;
     const dp_schema_type *schema;   /* may be NULL */
     const cJSON *desired;           /* resolved properties, with markers */
     const cJSON *live;              /* live Properties, NULL when the resource was not read */
@@ -47,11 +50,6 @@ typedef struct dp_diff_input {
     const cJSON *secret_hashes;     /* state "secret_hashes", may be NULL */
     dp_hash_fn hash;
     void *hash_ctx;
-    /* Optional: true when a create-only property is updatable anyway (DMS task moves). */
-    bool (*updatable)(const char *type, const char *prop);
-    /* Optional: true when a change of an updatable property replaces the resource anyway
-     * (DMS task MigrationType). */
-    bool (*forces_replace)(const char *type, const char *prop);
 } dp_diff_input;
 
 int dp_diff_resource(const dp_diff_input *in, dp_changes *out, dp_err *e);

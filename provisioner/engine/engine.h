@@ -11,6 +11,7 @@
 #include "drivers/resources/driver.h"
 #include "provisioner/state/state.h"
 #include "templates/schema.h"
+#include "templates/type_rules.h"
 
 typedef struct dp_engine {
     dp_client *client;
@@ -48,12 +49,8 @@ void dp_engine_init(dp_engine *eng, dp_client *c, const char *stack, dp_state_st
 int dp_engine_record_secret_hashes(dp_state_store *store, cJSON *state, const char *logical_id,
                                    const dp_schema_type *schema, const cJSON *props, dp_err *e);
 
-/* The CloudFormation-style duration class of an operation, for the longest-path priority
- * and the benchmark's critical path: seconds an operation of this type typically takes. */
-double dp_engine_op_cost(const char *type, const char *op);
-
-/* True when a resource of type from may refer to one of type to (deletes go referrer first
- * when neither template nor state records the dependencies). */
-bool dp_type_may_reference(const char *from, const char *to);
+/* The template loader's type rules (DeletionPolicy Snapshot, ...) answered from the driver
+ * registry (static: nothing to free). */
+const dp_type_rules *dp_engine_type_rules(void);
 
 #endif

@@ -10,8 +10,6 @@
 #include "drivers/resources/common.h"
 #include "templates/value.h"
 
-#include "drivers/resources/dms/dms.h"
-
 void dp_plan_init(dp_plan *p) { memset(p, 0, sizeof *p); }
 
 static void free_strv(char **v, size_t n)
@@ -184,34 +182,6 @@ cJSON *dp_plan_known_lookup(void *ctx, const char *logical_id, const char *attr)
     return v ? cJSON_Duplicate(v, true) : NULL;
 }
 
-/* A task moves to another replication instance instead of being replaced (the driver's call). */
-static bool updatable(const char *type, const char *prop)
-{
-    return type && !strcmp(type, "AWS::DMS::ReplicationTask") && dp_dms_task_move_instead_of_replace(prop);
-}
-
-static bool forces_replace(const char *type, const char *prop)
-{
-    return type && !strcmp(type, "AWS::DMS::ReplicationTask") && dp_dms_task_replace_on_change(prop);
-}
-
-/* Name properties of types whose driver has no physical_id_for (DMS identifiers). */
-static const char *name_prop(const char *type)
-{
-    static const struct {
-        const char *type, *prop;
-    } t[] = {
-        {"AWS::DMS::Endpoint", "EndpointIdentifier"},
-        {"AWS::DMS::ReplicationInstance", "ReplicationInstanceIdentifier"},
-        {"AWS::DMS::ReplicationTask", "ReplicationTaskIdentifier"},
-        {"AWS::DMS::ReplicationSubnetGroup", "ReplicationSubnetGroupIdentifier"},
-    };
-    for (size_t i = 0; type && i < sizeof t / sizeof t[0]; i++)
-        if (!strcmp(t[i].type, type))
-            return t[i].prop;
-    return NULL;
-}
-
 /* The physical name a create with these properties would use when the template fixes it. */
 static bool resource_id(const dp_engine *eng, const dp_desired_res *r, const cJSON *props, const char *token,
                         bool generated_ok, char *id, size_t n);
@@ -237,9 +207,8 @@ static bool resource_id(const dp_engine *eng, const dp_desired_res *r, const cJS
     id[0] = 0;
     if (!props || dp_value_contains_unknown(props))
         return false;
-    if (!d || !d->physical_id_for) {
-        const char *np = name_prop(r->type);
-        const cJSON *v = np ? cJSON_GetObjectItemCaseSensitive(props, np) : NULL;
+    if (!d || !d->physical_id_for) { /* the name as the template writes it */
+        const cJSON *v = d && d->name_prop ? cJSON_GetObjectItemCaseSensitive(props, d->name_prop) : NULL;
         if (!cJSON_IsString(v) || !v->valuestring[0])
             return false;
         snprintf(id, n, "%s", v->valuestring);
@@ -254,13 +223,6 @@ static bool resource_id(const dp_engine *eng, const dp_desired_res *r, const cJS
     int rc = d->physical_id_for(plain, &req, id, n);
     cJSON_Delete(plain);
     return (rc == 0 || (rc == 1 && generated_ok)) && id[0];
-}
-
-/* RDS and DMS store identifiers lower-cased: "MyLab" and "mylab" name the same resource. */
-static bool same_id(const char *type, const char *a, const char *b)
-{
-    bool fold = !strncmp(type, "AWS::RDS::", 10) || !strncmp(type, "AWS::DMS::", 10);
-    return fold ? !strcasecmp(a, b) : !strcmp(a, b);
 }
 
 /* Replacing in place of a fixed name: the new resource would take the same name as the old
@@ -392,10 +354,6 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
                 continue;
             }
         }
-        if (!hit) {
-            dp_err_set(e, DP_E_NOMEM, "out of memory");
-            goto done;
-        }
         hit->want_read = true;
         chosen[i] = hit - live.v;
     }
@@ -473,11 +431,11 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
         set_str(&a->deletion_policy, r->deletion_policy ? r->deletion_policy : "Delete");
         set_str(&a->update_replace_policy, r->update_replace_policy ? r->update_replace_policy : "Delete");
         const cJSON *live_props = exists ? cJSON_GetObjectItemCaseSensitive(lv->model, "Properties") : NULL;
-        dp_diff_input in = {.type = r->type, .schema = r->schema, .desired = props, .live = live_props,
+        dp_diff_input in = {.schema = r->schema, .desired = props, .live = live_props,
                             .applied = exists ? cJSON_GetObjectItemCaseSensitive(st, "properties") : NULL,
                             .secret_hashes = exists ? cJSON_GetObjectItemCaseSensitive(st, "secret_hashes") : NULL,
-                            .hash = eng->secret_hash, .hash_ctx = eng->secret_hash_ctx, .updatable = updatable,
-                            .forces_replace = forces_replace};
+                            .hash = eng->secret_hash, .hash_ctx = eng->secret_hash_ctx,
+                            .driver = eng->find_driver(r->type)};
         int drc = dp_diff_resource(&in, &a->changes, e);
         if (drc) {
             cJSON_Delete(props);
@@ -551,16 +509,18 @@ int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state,
             used = chosen[i] == (long)k;
         if (used || !lv->found)
             continue; /* gone already (or listed late by the tagging API) */
-        /* The copy a replacement's create will adopt by name is not deleted. */
-        const char *np = name_prop(lv->type);
+        /* The copy a replacement's create will adopt by name is not deleted (its physical id
+         * may be an ARN: its name is compared too). */
+        const dp_driver *drv = eng->find_driver(lv->type);
+        const char *np = drv ? drv->name_prop : NULL;
         const char *lname = np ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
                                      cJSON_GetObjectItemCaseSensitive(lv->model, "Properties"), np))
                                : NULL;
         bool adopted = false;
         for (size_t i = 0; i < d->n && !adopted; i++)
             adopted = adopt_ids[i] && !strcmp(d->res[i].logical_id, lv->logical_id) &&
-                      ((lv->physical_id && same_id(lv->type, adopt_ids[i], lv->physical_id)) ||
-                       (lname && same_id(lv->type, adopt_ids[i], lname)));
+                      ((lv->physical_id && dp_driver_same_id(drv, adopt_ids[i], lv->physical_id)) ||
+                       (lname && dp_driver_same_id(drv, adopt_ids[i], lname)));
         if (adopted)
             continue;
         if (add_delete(out, lv->logical_id, lv->type, lv->physical_id, state_res(state, lv->logical_id), e))

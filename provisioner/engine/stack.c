@@ -156,7 +156,7 @@ int dp_stack_load_template(dp_stack_session *s, const char *path, const dp_param
     dp_tpl_context ctx = {.stack_name = s->stack, .stack_id = sid, .region = s->eng.region,
                           .account_id = s->ident.account, .partition = s->eng.partition};
     dp_tpl_options to = {.params = params, .ctx = &ctx, .resolver = for_destroy ? NULL : &s->resolver,
-                         .require_all_params = !for_destroy};
+                         .type_rules = dp_engine_type_rules(), .require_all_params = !for_destroy};
     dp_diags d;
     dp_diags_init(&d);
     s->tpl = dp_template_load(path, &to, &d);

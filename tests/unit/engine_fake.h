@@ -270,8 +270,8 @@ __attribute__((unused)) static int fake_physical_id_for(const cJSON *desired, co
     return 0;
 }
 
-static const dp_driver fake_driver = {"Fake", fake_create, fake_read, fake_update, fake_delete, fake_list,
-                                      fake_physical_id_for};
+static const dp_driver fake_driver = {.type = "Fake", .create = fake_create, .read = fake_read, .update = fake_update,
+                                      .del = fake_delete, .list = fake_list, .physical_id_for = fake_physical_id_for};
 
 static const dp_driver *fake_find_driver(const char *type) { return !strcmp(type, "Fake") ? &fake_driver : NULL; }
 

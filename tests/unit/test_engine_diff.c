@@ -11,8 +11,8 @@ static dp_changes run(const char *type, const char *desired, const char *live, c
 {
     cJSON *d = cJSON_Parse(desired), *l = live ? cJSON_Parse(live) : NULL, *a = applied ? cJSON_Parse(applied) : NULL;
     cJSON *h = hashes ? cJSON_Parse(hashes) : NULL;
-    dp_diff_input in = {.type = type, .schema = dp_schema_find(type), .desired = d, .live = l, .applied = a,
-                        .secret_hashes = h, .hash = fake_hash};
+    dp_diff_input in = {.driver = dp_driver_find(type), .schema = dp_schema_find(type), .desired = d, .live = l,
+                        .applied = a, .secret_hashes = h, .hash = fake_hash};
     dp_changes c;
     dp_err e;
     dp_err_clear(&e);

@@ -1,5 +1,5 @@
 /* dms.h - shared pieces of the four AWS DMS drivers (subnet group, replication instance,
- * endpoint, replication task): engine hooks, settings normalisation, tags and ownership.
+ * endpoint, replication task): replacement overrides, settings normalisation, tags and ownership.
  *
  * DMS has no client tokens, so a retried create is made safe by looking the wanted identifier
  * up first and adopting it only when its ownership tags name this stack and logical id.
@@ -14,13 +14,13 @@
 
 #include "drivers/resources/common.h"
 
-/* ---- engine hooks (AWS::DMS::ReplicationTask) ---- */
+/* ---- replacement overrides (AWS::DMS::ReplicationTask), read from its table entry ---- */
 /* True for a property the schema marks create-only but whose change the driver applies in
- * place: ReplicationInstanceArn is moved with MoveReplicationTask, as Terraform does. The
- * engine treats such a property as updatable instead of replacing the task. */
+ * place (.update_in_place): ReplicationInstanceArn is moved with MoveReplicationTask, as
+ * Terraform does. The plan treats such a property as updatable instead of replacing the task. */
 bool dp_dms_task_move_instead_of_replace(const char *prop);
 /* True for a property the schema lets update but whose change must replace the task
- * (MigrationType, as issue 4 says); update refuses such a change. */
+ * (.replace_on_change: MigrationType, as issue 4 says); update refuses such a change. */
 bool dp_dms_task_replace_on_change(const char *prop);
 
 /* ---- pure normalisation (unit-tested) ---- */

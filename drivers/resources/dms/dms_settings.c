@@ -5,16 +5,6 @@
 
 #include "drivers/resources/dms/dms.h"
 
-bool dp_dms_task_move_instead_of_replace(const char *prop)
-{
-    return prop && !strcmp(prop, "ReplicationInstanceArn");
-}
-
-bool dp_dms_task_replace_on_change(const char *prop)
-{
-    return prop && !strcmp(prop, "MigrationType");
-}
-
 /* True when every element of a (non-empty) array is an object with a string "Id". */
 static bool keyed_by_id(const cJSON *arr)
 {

@@ -446,4 +446,36 @@ static int physical_id_for(const cJSON *desired, const dp_resource_req *r, char 
     return dp_dms_physical_id(&kind, desired, r, id, n);
 }
 
-const dp_driver dp_driver_dms_endpoint = {TYPE, create, read_, update, del, list, physical_id_for};
+static const char *const applies[] = {
+    "EndpointIdentifier", "EndpointType", "EngineName", "Username", "Password", "ServerName", "DatabaseName", "Port",
+    "ExtraConnectionAttributes", "CertificateArn", "SslMode", "KmsKeyId", "ResourceIdentifier", "S3Settings",
+    "PostgreSqlSettings", "MySqlSettings", "MicrosoftSqlServerSettings", "IbmDb2Settings", "OracleSettings",
+    "SybaseSettings", "RedshiftSettings", "DocDbSettings", "DynamoDbSettings", "ElasticsearchSettings",
+    "GcpMySQLSettings", "KafkaSettings", "KinesisSettings", "MongoDbSettings", "NeptuneSettings", "RedisSettings",
+    "Tags", NULL};
+/* The password is never read back. */
+static const char *const reads_back[] = {
+    "EndpointIdentifier", "EndpointType", "EngineName", "Username", "ServerName", "DatabaseName", "Port",
+    "ExtraConnectionAttributes", "CertificateArn", "SslMode", "KmsKeyId", "S3Settings", "PostgreSqlSettings",
+    "MySqlSettings", "MicrosoftSqlServerSettings", "IbmDb2Settings", "OracleSettings", "SybaseSettings",
+    "RedshiftSettings", "DocDbSettings", "DynamoDbSettings", "ElasticsearchSettings", "GcpMySQLSettings",
+    "KafkaSettings", "KinesisSettings", "MongoDbSettings", "NeptuneSettings", "RedisSettings", "Tags", NULL};
+/* Its access role, bucket, secret or database. */
+static const char *const may_reference[] = {"AWS::IAM::Role", "AWS::S3::Bucket", "AWS::SecretsManager::Secret",
+                                            "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", NULL};
+
+const dp_driver dp_driver_dms_endpoint = {
+    .type = TYPE,
+    .create = create,
+    .read = read_,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "EndpointIdentifier",
+    .applies = applies,
+    .reads_back = reads_back,
+    .may_reference = may_reference,
+    .seconds = {.create = 5, .update = 5, .del = 5},
+    .caps = DP_CAP_ID_LOWERCASE,
+};

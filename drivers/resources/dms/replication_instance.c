@@ -249,4 +249,32 @@ static int physical_id_for(const cJSON *desired, const dp_resource_req *r, char 
     return dp_dms_physical_id(&kind, desired, r, id, n);
 }
 
-const dp_driver dp_driver_dms_instance = {TYPE, create, read_, update, del, list, physical_id_for};
+static const char *const applies[] = {
+    "ReplicationInstanceIdentifier", "ReplicationInstanceClass", "AllocatedStorage", "VpcSecurityGroupIds",
+    "AvailabilityZone", "ReplicationSubnetGroupIdentifier", "PreferredMaintenanceWindow", "EngineVersion",
+    "AllowMajorVersionUpgrade", "KmsKeyId", "DnsNameServers", "ResourceIdentifier", "NetworkType", "MultiAZ",
+    "AutoMinorVersionUpgrade", "PubliclyAccessible", "Tags", NULL};
+static const char *const reads_back[] = {
+    "ReplicationInstanceIdentifier", "ReplicationInstanceClass", "AllocatedStorage", "VpcSecurityGroupIds",
+    "AvailabilityZone", "ReplicationSubnetGroupIdentifier", "PreferredMaintenanceWindow", "EngineVersion",
+    "KmsKeyId", "DnsNameServers", "NetworkType", "MultiAZ", "AutoMinorVersionUpgrade", "PubliclyAccessible",
+    "Tags", NULL};
+static const char *const lowercased[] = {"ReplicationSubnetGroupIdentifier", "PreferredMaintenanceWindow", NULL};
+static const char *const may_reference[] = {"AWS::DMS::ReplicationSubnetGroup", "AWS::IAM::Role", NULL};
+
+const dp_driver dp_driver_dms_instance = {
+    .type = TYPE,
+    .create = create,
+    .read = read_,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "ReplicationInstanceIdentifier",
+    .lowercased = lowercased,
+    .applies = applies,
+    .reads_back = reads_back,
+    .may_reference = may_reference,
+    .seconds = {.create = 600, .update = 600, .del = 300},
+    .caps = DP_CAP_ID_LOWERCASE,
+};

@@ -311,4 +311,20 @@ static int physical_id_for(const cJSON *desired, const dp_resource_req *r, char 
     return 0;
 }
 
-const dp_driver dp_driver_dms_subnet_group = {TYPE, create, read_, update, del, list, physical_id_for};
+static const char *const applies[] = {"ReplicationSubnetGroupIdentifier", "ReplicationSubnetGroupDescription",
+                                      "SubnetIds", "Tags", NULL};
+
+const dp_driver dp_driver_dms_subnet_group = {
+    .type = TYPE,
+    .create = create,
+    .read = read_,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "ReplicationSubnetGroupIdentifier",
+    .applies = applies,
+    .reads_back = applies,
+    .seconds = {.create = 2, .update = 2, .del = 2},
+    .caps = DP_CAP_ID_LOWERCASE,
+};

@@ -410,4 +410,43 @@ static int physical_id_for(const cJSON *desired, const dp_resource_req *r, char 
     return dp_dms_physical_id(&kind, desired, r, id, n);
 }
 
-const dp_driver dp_driver_dms_task = {TYPE, create, read_, update, del, list, physical_id_for};
+static const char *const applies[] = {
+    "ReplicationTaskIdentifier", "SourceEndpointArn", "TargetEndpointArn", "ReplicationInstanceArn", "MigrationType",
+    "TableMappings", "ReplicationTaskSettings", "TaskData", "CdcStartPosition", "CdcStartTime", "CdcStopPosition",
+    "ResourceIdentifier", "Tags", NULL};
+/* CdcStartTime cannot be read back. */
+static const char *const reads_back[] = {
+    "ReplicationTaskIdentifier", "SourceEndpointArn", "TargetEndpointArn", "ReplicationInstanceArn", "MigrationType",
+    "TableMappings", "ReplicationTaskSettings", "TaskData", "CdcStartPosition", "CdcStopPosition", "Tags", NULL};
+/* Create-only in the schema, but update moves the task with MoveReplicationTask, as Terraform does. */
+static const char *const update_in_place[] = {"ReplicationInstanceArn", NULL};
+/* Updatable in the schema, but a change must replace the task (issue 4); update refuses it. */
+static const char *const replace_on_change[] = {"MigrationType", NULL};
+/* Its endpoints and instance, and what its endpoints point at. */
+static const char *const may_reference[] = {"AWS::DMS::Endpoint", "AWS::DMS::ReplicationInstance", "AWS::S3::Bucket",
+                                            "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", NULL};
+
+const dp_driver dp_driver_dms_task = {
+    .type = TYPE,
+    .create = create,
+    .read = read_,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "ReplicationTaskIdentifier",
+    .applies = applies,
+    .reads_back = reads_back,
+    .update_in_place = update_in_place,
+    .replace_on_change = replace_on_change,
+    .may_reference = may_reference,
+    .seconds = {.create = 30, .update = 30, .del = 30},
+    .caps = DP_CAP_ID_LOWERCASE,
+};
+
+bool dp_dms_task_move_instead_of_replace(const char *prop)
+{
+    return dp_driver_updates_in_place(&dp_driver_dms_task, prop);
+}
+
+bool dp_dms_task_replace_on_change(const char *prop) { return dp_driver_replaces_on_change(&dp_driver_dms_task, prop); }

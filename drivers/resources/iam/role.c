@@ -317,4 +317,20 @@ static int list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp_er
     return rc;
 }
 
-const dp_driver dp_driver_iam_role = {TYPE, create, read_role, update, del, list, physical_id_for};
+static const char *const applies[] = {"RoleName", "AssumeRolePolicyDocument", "Path", "Description",
+                                      "MaxSessionDuration", "PermissionsBoundary", "Policies", "ManagedPolicyArns",
+                                      "Tags", NULL};
+
+const dp_driver dp_driver_iam_role = {
+    .type = TYPE,
+    .create = create,
+    .read = read_role,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "RoleName",
+    .applies = applies,
+    .reads_back = applies,
+    .seconds = {.create = 2, .update = 2, .del = 2},
+};

@@ -15,7 +15,7 @@
 #define WHAT "DB cluster"
 #define ID_MAX 63
 
-static const char *const supported[] = {
+static const char *const applies[] = {
     "DBClusterIdentifier", "Engine", "EngineVersion", "EngineMode", "MasterUsername", "MasterUserPassword",
     "DatabaseName", "Port", "DBSubnetGroupName", "VpcSecurityGroupIds", "StorageEncrypted", "KmsKeyId",
     "BackupRetentionPeriod", "PreferredBackupWindow", "PreferredMaintenanceWindow", "DeletionProtection",
@@ -160,7 +160,7 @@ static const dp_rds_kind kind = {
     .describe_op = "DescribeDBClusters", .describe_path = "DBClusters/DBCluster", .not_found = "DBClusterNotFoundFault",
     .status_field = "Status", .arn_field = "DBClusterArn", .create_op = "CreateDBCluster",
     .modify_op = "ModifyDBCluster", .delete_op = "DeleteDBCluster", .busy_code = "InvalidDBClusterStateFault",
-    .apply_immediately = true, .supported = supported, .modify_scalars = modify_scalars,
+    .apply_immediately = true, .modify_scalars = modify_scalars,
     .tags = dp_rds_taglist_tags, .model_of = model_of, .create_params = create_params,
     .modify_params = modify_params, .snapshot_ok = NULL, .has_dependents = has_members,
     .tag_type = "rds:cluster", .arn_marker = ":cluster:", .dependents_hint = "its DB instances must be deleted first"};
@@ -168,5 +168,29 @@ static const dp_rds_kind kind = {
 DP_RDS_FLOW_OPS(kind)
 DP_RDS_WAITED_OPS(kind)
 
-const dp_driver dp_driver_rds_cluster = {TYPE, rds_op_create, rds_op_read, rds_op_update, rds_op_delete, rds_op_list,
-                                         rds_op_physical_id_for};
+/* The master password is write-only. */
+static const char *const reads_back[] = {
+    "DBClusterIdentifier", "Engine", "EngineVersion", "EngineMode", "MasterUsername", "DatabaseName", "Port",
+    "DBSubnetGroupName", "VpcSecurityGroupIds", "StorageEncrypted", "KmsKeyId", "BackupRetentionPeriod",
+    "PreferredBackupWindow", "PreferredMaintenanceWindow", "DeletionProtection", "CopyTagsToSnapshot",
+    "DBClusterParameterGroupName", "EnableIAMDatabaseAuthentication", "EnableCloudwatchLogsExports",
+    "ServerlessV2ScalingConfiguration", "Tags", NULL};
+static const char *const lowercased[] = {"DBSubnetGroupName", "PreferredMaintenanceWindow", NULL};
+static const char *const may_reference[] = {"AWS::RDS::DBSubnetGroup", "AWS::SecretsManager::Secret", NULL};
+
+const dp_driver dp_driver_rds_cluster = {
+    .type = TYPE,
+    .create = rds_op_create,
+    .read = rds_op_read,
+    .update = rds_op_update,
+    .del = rds_op_delete,
+    .list = rds_op_list,
+    .physical_id_for = rds_op_physical_id_for,
+    .name_prop = "DBClusterIdentifier",
+    .lowercased = lowercased,
+    .applies = applies,
+    .reads_back = reads_back,
+    .may_reference = may_reference,
+    .seconds = {.create = 300, .update = 300, .del = 120},
+    .caps = DP_CAP_ID_LOWERCASE | DP_CAP_SNAPSHOT | DP_CAP_REFUSES_OTHERS,
+};

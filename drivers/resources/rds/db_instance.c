@@ -15,7 +15,7 @@
 #define WHAT "DB instance"
 #define ID_MAX 63
 
-static const char *const supported[] = {
+static const char *const applies[] = {
     "DBInstanceIdentifier", "DBClusterIdentifier", "DBInstanceClass", "Engine", "PubliclyAccessible",
     "DBSubnetGroupName", "AvailabilityZone", "DBParameterGroupName", "PromotionTier", "AutoMinorVersionUpgrade",
     "PreferredMaintenanceWindow", "CACertificateIdentifier", "Tags", NULL};
@@ -69,7 +69,7 @@ static const dp_rds_kind kind = {
     .describe_op = "DescribeDBInstances", .describe_path = "DBInstances/DBInstance", .not_found = "DBInstanceNotFound",
     .status_field = "DBInstanceStatus", .arn_field = "DBInstanceArn", .create_op = "CreateDBInstance",
     .modify_op = "ModifyDBInstance", .delete_op = "DeleteDBInstance", .busy_code = "InvalidDBInstanceState",
-    .apply_immediately = true, .supported = supported, .modify_scalars = modify_scalars,
+    .apply_immediately = true, .modify_scalars = modify_scalars,
     .tags = dp_rds_taglist_tags, .model_of = model_of, .create_params = create_params, .modify_params = NULL,
     .snapshot_ok = snapshot_ok, .has_dependents = NULL, .tag_type = "rds:db", .arn_marker = ":db:",
     .dependents_hint = NULL};
@@ -77,5 +77,24 @@ static const dp_rds_kind kind = {
 DP_RDS_FLOW_OPS(kind)
 DP_RDS_WAITED_OPS(kind)
 
-const dp_driver dp_driver_rds_instance = {TYPE, rds_op_create, rds_op_read, rds_op_update, rds_op_delete, rds_op_list,
-                                          rds_op_physical_id_for};
+static const char *const lowercased[] = {"DBClusterIdentifier", "DBSubnetGroupName", "PreferredMaintenanceWindow",
+                                         NULL};
+static const char *const may_reference[] = {"AWS::RDS::DBCluster", "AWS::RDS::DBSubnetGroup",
+                                            "AWS::SecretsManager::Secret", NULL};
+
+const dp_driver dp_driver_rds_instance = {
+    .type = TYPE,
+    .create = rds_op_create,
+    .read = rds_op_read,
+    .update = rds_op_update,
+    .del = rds_op_delete,
+    .list = rds_op_list,
+    .physical_id_for = rds_op_physical_id_for,
+    .name_prop = "DBInstanceIdentifier",
+    .lowercased = lowercased,
+    .applies = applies,
+    .reads_back = applies,
+    .may_reference = may_reference,
+    .seconds = {.create = 600, .update = 600, .del = 300},
+    .caps = DP_CAP_ID_LOWERCASE | DP_CAP_SNAPSHOT | DP_CAP_REFUSES_OTHERS,
+};

@@ -15,7 +15,7 @@
 #define WHAT "DB subnet group"
 #define NAME_MAX_LEN 255
 
-static const char *const supported[] = {"DBSubnetGroupName", "DBSubnetGroupDescription", "SubnetIds", "Tags", NULL};
+static const char *const applies[] = {"DBSubnetGroupName", "DBSubnetGroupDescription", "SubnetIds", "Tags", NULL};
 
 /* Model of a described group with its tags (borrowed). */
 static cJSON *model_of(xmlNodePtr g, const cJSON *tags)
@@ -60,7 +60,7 @@ static const dp_rds_kind kind = {
     .describe_op = "DescribeDBSubnetGroups", .describe_path = "DBSubnetGroups/DBSubnetGroup",
     .not_found = "DBSubnetGroupNotFoundFault", .status_field = NULL, .arn_field = "DBSubnetGroupArn",
     .create_op = "CreateDBSubnetGroup", .modify_op = "ModifyDBSubnetGroup", .delete_op = "DeleteDBSubnetGroup",
-    .busy_code = NULL, .apply_immediately = false, .supported = supported, .modify_scalars = NULL,
+    .busy_code = NULL, .apply_immediately = false, .modify_scalars = NULL,
     .tags = group_tags, .model_of = model_of, .create_params = create_params, .modify_params = modify_params,
     .snapshot_ok = NULL, .has_dependents = NULL, .dependents_hint = NULL};
 
@@ -152,5 +152,17 @@ static int sg_list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp
     return rc;
 }
 
-const dp_driver dp_driver_rds_subnet_group = {TYPE,      rds_op_create, rds_op_read, rds_op_update,
-                                             sg_delete, sg_list,       rds_op_physical_id_for};
+const dp_driver dp_driver_rds_subnet_group = {
+    .type = TYPE,
+    .create = rds_op_create,
+    .read = rds_op_read,
+    .update = rds_op_update,
+    .del = sg_delete,
+    .list = sg_list,
+    .physical_id_for = rds_op_physical_id_for,
+    .name_prop = "DBSubnetGroupName",
+    .applies = applies,
+    .reads_back = applies,
+    .seconds = {.create = 2, .update = 2, .del = 2},
+    .caps = DP_CAP_ID_LOWERCASE | DP_CAP_REFUSES_OTHERS,
+};

@@ -316,7 +316,7 @@ const char *dp_rds_unsupported(const cJSON *desired, const char *const *supporte
     const cJSON *k;
     cJSON_ArrayForEach(k, desired)
     {
-        if (!in_list(k->string, supported))
+        if (!dp_driver_listed(supported, k->string))
             return k->string;
     }
     return NULL;

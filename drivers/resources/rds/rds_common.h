@@ -95,8 +95,8 @@ int dp_rds_check_owned(dp_progress *p, const dp_resource_req *r, const char *wha
                        const cJSON *tags);
 
 /* ---- properties ---- */
-/* Fails (returns the first offending name) when desired has a property outside supported
- * (NULL-terminated); NULL when all are supported. Borrowed. */
+/* The first property of desired outside supported (NULL-terminated), or NULL. Borrowed. The
+ * drivers refuse through dp_refuse_unsupported() (common.h), which reads their .applies. */
 const char *dp_rds_unsupported(const cJSON *desired, const char *const *supported);
 
 #endif

@@ -51,15 +51,6 @@ int dp_rds_lookup(const dp_rds_kind *k, dp_client *c, const char *id, xmlDocPtr 
     return 1;
 }
 
-bool dp_rds_refuse_unsupported(const dp_rds_kind *k, const dp_resource_req *r, dp_progress *p)
-{
-    const char *bad = dp_rds_unsupported(r->desired, k->supported);
-    if (bad)
-        dp_progress_failf(p, DP_E_INPUT, "%s %s: property %s is not supported by dmsprov", k->type, r->logical_id,
-                          bad);
-    return bad != NULL;
-}
-
 static cJSON *ctx_new(const char *phase, const char *id)
 {
     cJSON *c = cJSON_CreateObject();
@@ -191,7 +182,7 @@ void dp_rds_create(const dp_rds_kind *k, const dp_resource_req *r, dp_progress *
             create_wait(k, r, p, resume);
         return;
     }
-    if (dp_rds_refuse_unsupported(k, r, p))
+    if (dp_refuse_unsupported(k->type, r, "creating", p))
         return;
     char id[256];
     dp_rds_identifier(r->desired, k->id_prop, r, k->id_max, id, k->id_max + 1);
@@ -250,7 +241,7 @@ void dp_rds_update(const dp_rds_kind *k, const dp_resource_req *r, dp_progress *
         wait_available(k, r, p, r->physical_id, "update-wait");
         return;
     }
-    if (dp_rds_refuse_unsupported(k, r, p))
+    if (dp_refuse_unsupported(k->type, r, "updating", p))
         return;
     char verb[96];
     snprintf(verb, sizeof verb, "updating %s", k->what);

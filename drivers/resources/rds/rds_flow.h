@@ -28,7 +28,6 @@ typedef struct dp_rds_kind {
     const char *create_op, *modify_op, *delete_op;
     const char *busy_code;       /* state fault worth retrying modify/delete on; NULL: none */
     bool apply_immediately;      /* modify sends ApplyImmediately=true */
-    const char *const *supported;      /* NULL-terminated template properties */
     const char *const *modify_scalars; /* sent on modify when changed; NULL-terminated or NULL */
     /* Live tags of a described resource n named id as [{"Key","Value"}] (*tags owned); -1 (e). */
     int (*tags)(dp_client *c, xmlNodePtr n, const char *id, cJSON **tags, dp_err *e);
@@ -59,8 +58,6 @@ int dp_rds_taglist_tags(dp_client *c, xmlNodePtr n, const char *id, cJSON **tags
  * found, -1 error (e). */
 int dp_rds_lookup(const dp_rds_kind *k, dp_client *c, const char *id, xmlDocPtr *doc, xmlNodePtr *node,
                   cJSON **tags, dp_err *e);
-/* Fails p (DP_E_INPUT) and returns true when the template has an unsupported property. */
-bool dp_rds_refuse_unsupported(const dp_rds_kind *k, const dp_resource_req *r, dp_progress *p);
 
 /* The driver operations. */
 void dp_rds_read(const dp_rds_kind *k, const dp_resource_req *r, dp_progress *p);

@@ -19,23 +19,9 @@
 
 #define TYPE "AWS::S3::Bucket"
 
-static const char *const supported[] = {"BucketName", "Tags", "VersioningConfiguration", "BucketEncryption",
-                                        "PublicAccessBlockConfiguration", "LifecycleConfiguration"};
-
+/* Builds the configuration documents once, so bad input fails before anything exists. */
 static int check_props(const cJSON *desired, dp_err *e)
 {
-    const cJSON *p;
-    cJSON_ArrayForEach(p, desired)
-    {
-        bool ok = false;
-        for (size_t i = 0; i < sizeof supported / sizeof supported[0]; i++)
-            ok |= !strcmp(p->string, supported[i]);
-        if (!ok) {
-            dp_err_set(e, DP_E_INPUT, "%s is not supported by dmsprov for " TYPE, p->string);
-            return -1;
-        }
-    }
-    /* Build the configuration documents once now, so bad input fails before anything exists. */
     const cJSON *be = dp_prop(desired, "BucketEncryption"), *lc = dp_prop(desired, "LifecycleConfiguration");
     xmlDocPtr enc = be ? dp_s3x_encryption(be, e) : NULL;
     xmlDocPtr life = lc ? dp_s3x_lifecycle(lc, e) : NULL;
@@ -247,6 +233,8 @@ static void create(const dp_resource_req *r, dp_progress *p)
         finish(r, waiting, "creating", p);
         return;
     }
+    if (dp_refuse_unsupported(TYPE, r, "creating", p))
+        return;
     if (check_props(r->desired, &e)) {
         dp_progress_fail(p, r, "creating", &e);
         return;
@@ -314,6 +302,8 @@ static void update(const dp_resource_req *r, dp_progress *p)
 {
     dp_err e = {0};
     cJSON *m = NULL;
+    if (dp_refuse_unsupported(TYPE, r, "updating", p))
+        return;
     if (check_props(r->desired, &e) || read_model(r, r->physical_id, &m, &e)) {
         dp_progress_fail(p, r, "updating", &e);
         return;
@@ -396,4 +386,20 @@ static int list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp_er
     return dp_tagging_find(c, stack, "s3", on_tagged, &l, e);
 }
 
-const dp_driver dp_driver_s3_bucket = {TYPE, create, read_bucket, update, del, list, physical_id_for};
+static const char *const applies[] = {"BucketName", "Tags", "VersioningConfiguration", "BucketEncryption",
+                                      "PublicAccessBlockConfiguration", "LifecycleConfiguration", NULL};
+
+const dp_driver dp_driver_s3_bucket = {
+    .type = TYPE,
+    .create = create,
+    .read = read_bucket,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "BucketName",
+    .applies = applies,
+    .reads_back = applies,
+    .seconds = {.create = 2, .update = 2, .del = 2},
+    .caps = DP_CAP_REFUSES_OTHERS,
+};

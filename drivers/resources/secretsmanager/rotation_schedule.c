@@ -280,4 +280,23 @@ static int list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp_er
     return rc;
 }
 
-const dp_driver dp_driver_rotation_schedule = {TYPE, create, read_schedule, update, del, list, NULL};
+/* HostedRotationLambda: only its RotationType is recorded. */
+static const char *const applies[] = {"SecretId", "RotationRules", "RotationLambdaARN", "HostedRotationLambda", NULL};
+static const char *const reads_back[] = {"SecretId", "RotationRules", "RotationLambdaARN", NULL};
+/* The secret, the database whose login it rotates, the role of a rotation Lambda. */
+static const char *const may_reference[] = {"AWS::SecretsManager::Secret", "AWS::RDS::DBCluster",
+                                            "AWS::RDS::DBInstance", "AWS::IAM::Role", NULL};
+
+/* No name of its own (its physical id is the secret's ARN): no name_prop, no physical_id_for. */
+const dp_driver dp_driver_rotation_schedule = {
+    .type = TYPE,
+    .create = create,
+    .read = read_schedule,
+    .update = update,
+    .del = del,
+    .list = list,
+    .applies = applies,
+    .reads_back = reads_back,
+    .may_reference = may_reference,
+    .seconds = {.create = 10, .update = 10, .del = 10},
+};

@@ -74,14 +74,9 @@ static void read_secret(const dp_resource_req *r, dp_progress *p)
     cJSON_Delete(d);
 }
 
-static int check_props(const cJSON *desired, dp_err *e)
+/* A create needs exactly one way to the value. */
+static int check_value(const cJSON *desired, dp_err *e)
 {
-    const char *unsupported[] = {"ReplicaRegions", "Type"};
-    for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
-        if (dp_prop(desired, unsupported[i])) {
-            dp_err_set(e, DP_E_INPUT, "%s is not supported by dmsprov for " TYPE, unsupported[i]);
-            return -1;
-        }
     if (dp_prop(desired, "SecretString") && dp_prop(desired, "GenerateSecretString")) {
         dp_err_set(e, DP_E_INPUT, "give SecretString or GenerateSecretString, not both");
         return -1;
@@ -220,7 +215,9 @@ static void create(const dp_resource_req *r, dp_progress *p)
 {
     dp_err e = {0};
     char name[600];
-    if (check_props(r->desired, &e)) {
+    if (dp_refuse_unsupported(TYPE, r, "creating", p))
+        return;
+    if (check_value(r->desired, &e)) {
         dp_progress_fail(p, r, "creating", &e);
         return;
     }
@@ -291,11 +288,8 @@ static void update(const dp_resource_req *r, dp_progress *p)
 {
     dp_err e = {0};
     cJSON *d = NULL;
-    if (dp_prop(r->desired, "ReplicaRegions") || dp_prop(r->desired, "Type")) {
-        check_props(r->desired, &e);
-        dp_progress_fail(p, r, "updating", &e);
+    if (dp_refuse_unsupported(TYPE, r, "updating", p))
         return;
-    }
     if (dp_secret_describe(r->client, r->physical_id, false, &d, &e)) {
         dp_progress_fail(p, r, "updating", &e);
         return;
@@ -380,4 +374,23 @@ static int list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp_er
     return dp_tagging_find(c, stack, "secretsmanager:secret", on_tagged, &l, e);
 }
 
-const dp_driver dp_driver_secret = {TYPE, create, read_secret, update, del, list, physical_id_for};
+/* Everything but ReplicaRegions and Type. */
+static const char *const applies[] = {"Name", "Description", "KmsKeyId", "SecretString", "GenerateSecretString",
+                                      "Tags", NULL};
+/* The value is never read back (write-only, compared by hash). */
+static const char *const reads_back[] = {"Name", "Description", "KmsKeyId", "Tags", NULL};
+
+const dp_driver dp_driver_secret = {
+    .type = TYPE,
+    .create = create,
+    .read = read_secret,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "Name",
+    .applies = applies,
+    .reads_back = reads_back,
+    .seconds = {.create = 2, .update = 2, .del = 2},
+    .caps = DP_CAP_REFUSES_OTHERS,
+};

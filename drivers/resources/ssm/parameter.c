@@ -291,4 +291,27 @@ static int list(dp_client *c, const char *stack, dp_list_fn fn, void *ctx, dp_er
     return dp_tagging_find(c, stack, "ssm:parameter", on_tagged, &l, e);
 }
 
-const dp_driver dp_driver_ssm_parameter = {TYPE, create, read_param, update, del, list, physical_id_for};
+static const char *const applies[] = {"Name", "Type", "Value", "Description", "AllowedPattern", "DataType",
+                                      "Tier", "Policies", "Tags", NULL};
+/* Value of a SecureString and Policies are not read back. */
+static const char *const reads_back[] = {"Name", "Type", "Value", "Description", "AllowedPattern", "DataType",
+                                         "Tier", "Tags", NULL};
+/* A parameter's value is often an identifier, address or ARN of another resource. */
+static const char *const may_reference[] = {"AWS::SecretsManager::Secret", "AWS::RDS::DBCluster", "AWS::S3::Bucket",
+                                            "AWS::DMS::ReplicationInstance", "AWS::DMS::Endpoint", "AWS::IAM::Role",
+                                            NULL};
+
+const dp_driver dp_driver_ssm_parameter = {
+    .type = TYPE,
+    .create = create,
+    .read = read_param,
+    .update = update,
+    .del = del,
+    .list = list,
+    .physical_id_for = physical_id_for,
+    .name_prop = "Name",
+    .applies = applies,
+    .reads_back = reads_back,
+    .may_reference = may_reference,
+    .seconds = {.create = 2, .update = 2, .del = 2},
+};
