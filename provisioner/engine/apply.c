@@ -600,45 +600,17 @@ static void rollback(apply_run *r)
     dp_plan_cleanup(&rb);
 }
 
-int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d, cJSON *state,
-                 const dp_apply_opts *o, dp_apply_result *res, dp_err *e)
+/* The state before anything runs: leftovers dropped, retained resources forgotten, and every
+ * create's client token written before the create is sent. */
+static void prepare_state(apply_run *r)
 {
-    dp_apply_opts defaults = {0};
-    apply_run r = {.eng = eng, .plan = plan, .d = d, .o = o ? o : &defaults, .state = state, .res = res};
-    memset(res, 0, sizeof *res);
-    size_t na = plan->n + 1;
-    r.ready_node = calloc(na, sizeof *r.ready_node);
-    r.create_node = calloc(na, sizeof *r.create_node);
-    r.update_node = calloc(na, sizeof *r.update_node);
-    r.delete_node = calloc(na, sizeof *r.delete_node);
-    r.known = calloc(na, sizeof *r.known);
-    r.created_now = calloc(na, sizeof *r.created_now);
-    pthread_mutex_init(&r.known_mu, NULL);
-    int rc = -1;
-    dp_exec_node *en = NULL;
-    double *cost = NULL;
-    long before = eng->client ? dp_client_request_count(eng->client) : 0;
-    if (!r.ready_node || !r.create_node || !r.update_node || !r.delete_node || !r.known || !r.created_now ||
-        build_graph(&r)) {
-        dp_err_set(e, DP_E_NOMEM, "out of memory");
-        goto done;
-    }
-    /* What is known before anything runs: every existing resource. */
-    for (size_t i = 0; i < plan->n; i++) {
-        const dp_action *a = &plan->v[i];
-        if (a->kind == DP_ACT_DELETE)
-            continue;
-        r.known[i].physical_id = a->physical_id ? strdup(a->physical_id) : NULL;
-        r.known[i].attrs = a->live_attrs ? cJSON_Duplicate(a->live_attrs, true) : NULL;
-    }
-    /* The state before anything runs: leftovers dropped, retained resources forgotten, and
-     * every create's client token written before the create is sent. */
-    cJSON *sres = state_resources(state);
+    const dp_plan *plan = r->plan;
+    cJSON *sres = state_resources(r->state);
     for (size_t i = 0; i < plan->n; i++) {
         const dp_action *a = &plan->v[i];
         if (a->kind == DP_ACT_DELETE && a->retain) {
             cJSON_DeleteItemFromObjectCaseSensitive(sres, a->logical_id);
-            say(&r, "%s %s: kept in AWS (DeletionPolicy: Retain), removed from the stack", a->type, a->logical_id);
+            say(r, "%s %s: kept in AWS (DeletionPolicy: Retain), removed from the stack", a->type, a->logical_id);
         }
         if (a->kind == DP_ACT_CREATE) {
             cJSON *ent = cJSON_CreateObject();
@@ -661,10 +633,10 @@ int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d,
             cJSON_AddStringToObject(old, "replacement_token", a->client_token);
         }
         if (a->kind == DP_ACT_REPLACE && a->retain)
-            say(&r, "%s %s: the replaced resource %s is kept in AWS (UpdateReplacePolicy: Retain)", a->type,
+            say(r, "%s %s: the replaced resource %s is kept in AWS (UpdateReplacePolicy: Retain)", a->type,
                 a->logical_id, a->physical_id ? a->physical_id : "");
     }
-    if (d) { /* entries of resources neither planned nor live any more */
+    if (r->d) { /* entries of resources neither planned nor live any more */
         cJSON *ent = sres->child;
         while (ent) {
             cJSON *next = ent->next;
@@ -676,48 +648,61 @@ int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d,
             ent = next;
         }
     }
-    save_state(&r);
-    if (r.state_failed) {
-        if (e)
-            *e = r.state_err;
-        snprintf(res->error, sizeof res->error, "writing the state: %s", r.state_err.message);
-        goto done;
-    }
+    save_state(r);
+}
 
-    en = calloc(r.n + 1, sizeof *en);
-    cost = calloc(r.n + 1, sizeof *cost);
-    if (!en || !cost) {
+/* After a state write failed: the error, in e and in the result. Returns -1. */
+static int state_write_failed(apply_run *r, bool unsaved, dp_err *e)
+{
+    if (e)
+        *e = r->state_err;
+    snprintf(r->res->error, sizeof r->res->error, "writing the state: %s", r->state_err.message);
+    r->res->state_unsaved = unsaved;
+    return -1;
+}
+
+/* Runs the graph's operations, longest remaining path first. *en (owned by the caller) is
+ * the scheduler's view, kept for the trace. Returns dp_exec_run's status, or -1 with *en
+ * NULL and e filled when out of memory. */
+static int run_operations(apply_run *r, dp_exec_node **en, dp_err *e)
+{
+    const dp_engine *eng = r->eng;
+    *en = calloc(r->n + 1, sizeof **en);
+    double *cost = calloc(r->n + 1, sizeof *cost);
+    if (!*en || !cost) {
+        free(*en);
+        *en = NULL;
+        free(cost);
         dp_err_set(e, DP_E_NOMEM, "out of memory");
-        goto done;
+        return -1;
     }
-    for (size_t i = 0; i < r.n; i++) {
-        en[i].deps = r.nodes[i].deps;
-        en[i].ndeps = r.nodes[i].ndeps;
-        const dp_action *a = &plan->v[r.nodes[i].action];
-        dp_driver_op op = r.nodes[i].op == OP_DELETE   ? DP_DRIVER_DELETE
-                          : r.nodes[i].op == OP_UPDATE ? DP_DRIVER_UPDATE
-                                                       : DP_DRIVER_CREATE;
+    for (size_t i = 0; i < r->n; i++) {
+        (*en)[i].deps = r->nodes[i].deps;
+        (*en)[i].ndeps = r->nodes[i].ndeps;
+        const dp_action *a = &r->plan->v[r->nodes[i].action];
+        dp_driver_op op = r->nodes[i].op == OP_DELETE   ? DP_DRIVER_DELETE
+                          : r->nodes[i].op == OP_UPDATE ? DP_DRIVER_UPDATE
+                                                        : DP_DRIVER_CREATE;
         cost[i] = dp_driver_seconds(eng->find_driver(a->type), op);
     }
-    dp_exec_longest_path(en, r.n, cost);
-    dp_exec_ops ops = {.ctx = &r, .step = step, .done = done, .describe = describe};
+    dp_exec_longest_path(*en, r->n, cost);
+    free(cost);
+    dp_exec_ops ops = {.ctx = r, .step = step, .done = done, .describe = describe};
     double every = eng->progress_every_s > 0 ? eng->progress_every_s : eng->tty ? 10.0 : 30.0;
     dp_exec_opts xo = {.parallelism = eng->parallelism > 0 ? eng->parallelism : 10,
-                       .progress = r.o->quiet ? NULL : eng->out,
+                       .progress = r->o->quiet ? NULL : eng->out,
                        .progress_every_s = every,
                        .progress_after_s = every,
-                       .interrupt = r.o->interrupt};
-    int xrc = dp_exec_run(en, r.n, &ops, &xo, &res->stats);
-    res->requests = (eng->client ? dp_client_request_count(eng->client) : 0) - before;
-    res->trace = make_trace(&r, en);
-    if (r.state_failed) {
-        if (e)
-            *e = r.state_err;
-        snprintf(res->error, sizeof res->error, "writing the state: %s", r.state_err.message);
-        res->state_unsaved = true;
-        goto done;
-    }
-    if (res->stats.interrupted && !r.failed) {
+                       .interrupt = r->o->interrupt};
+    return dp_exec_run(*en, r->n, &ops, &xo, &r->res->stats);
+}
+
+/* After the operations: an interruption or a failure as the run's error (rolled back when
+ * asked). Returns 0 when every operation succeeded. */
+static int check_operations(apply_run *r, int xrc, dp_err *e)
+{
+    dp_apply_result *res = r->res;
+    if (res->stats.interrupted && !r->failed) {
         size_t left = res->stats.skipped - res->stats.abandoned;
         if (res->stats.abandoned)
             snprintf(res->error, sizeof res->error,
@@ -727,56 +712,107 @@ int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d,
             snprintf(res->error, sizeof res->error, "interrupted: %zu operation%s not started", left,
                      left == 1 ? "" : "s");
         dp_err_set(e, DP_E_INPUT, "%s", res->error);
-        goto done; /* no rollback: the user asked to stop, not to undo */
+        return -1; /* no rollback: the user asked to stop, not to undo */
     }
-    if (xrc || r.failed) {
-        if (!r.failed)
-            snprintf(res->error, sizeof res->error, "some operations could not run (a dependency cycle?)");
-        if (e) {
-            *e = r.first;
-            if (!e->kind)
-                dp_err_set(e, DP_E_INTERNAL, "%s", res->error);
-        }
-        if (r.o->rollback_on_failure)
-            rollback(&r);
+    if (!xrc && !r->failed)
+        return 0;
+    if (!r->failed)
+        snprintf(res->error, sizeof res->error, "some operations could not run (a dependency cycle?)");
+    if (e) {
+        *e = r->first;
+        if (!e->kind)
+            dp_err_set(e, DP_E_INTERNAL, "%s", res->error);
+    }
+    if (r->o->rollback_on_failure)
+        rollback(r);
+    return -1;
+}
+
+/* Outputs, with what is known now, into the result and the state. */
+static int write_outputs(apply_run *r, dp_err *e)
+{
+    const dp_desired *d = r->d;
+    if (!d || !d->outputs)
+        return 0;
+    cJSON *outs = NULL;
+    dp_known k = {.ctx = r, .lookup = apply_lookup};
+    if (d->outputs(d->ctx, &k, &outs, e)) {
+        snprintf(r->res->error, sizeof r->res->error, "evaluating outputs: %s", e ? e->message : "");
+        return -1;
+    }
+    r->res->outputs = dp_outputs_public(outs);
+    cJSON_Delete(outs);
+    cJSON_DeleteItemFromObjectCaseSensitive(r->state, "outputs");
+    cJSON_AddItemToObject(r->state, "outputs", cJSON_Duplicate(r->res->outputs, true));
+    save_state(r);
+    return 0;
+}
+
+static void apply_run_cleanup(apply_run *r)
+{
+    free_nodes(r);
+    for (size_t i = 0; r->known && i < r->plan->n; i++) {
+        free(r->known[i].physical_id);
+        cJSON_Delete(r->known[i].attrs);
+    }
+    free(r->known);
+    free(r->ready_node);
+    free(r->create_node);
+    free(r->update_node);
+    free(r->delete_node);
+    free(r->created_now);
+    pthread_mutex_destroy(&r->known_mu);
+}
+
+int dp_apply_run(const dp_engine *eng, const dp_plan *plan, const dp_desired *d, cJSON *state,
+                 const dp_apply_opts *o, dp_apply_result *res, dp_err *e)
+{
+    dp_apply_opts defaults = {0};
+    apply_run r = {.eng = eng, .plan = plan, .d = d, .o = o ? o : &defaults, .state = state, .res = res};
+    memset(res, 0, sizeof *res);
+    size_t na = plan->n + 1;
+    r.ready_node = calloc(na, sizeof *r.ready_node);
+    r.create_node = calloc(na, sizeof *r.create_node);
+    r.update_node = calloc(na, sizeof *r.update_node);
+    r.delete_node = calloc(na, sizeof *r.delete_node);
+    r.known = calloc(na, sizeof *r.known);
+    r.created_now = calloc(na, sizeof *r.created_now);
+    pthread_mutex_init(&r.known_mu, NULL);
+    int rc = -1;
+    dp_exec_node *en = NULL;
+    long before = eng->client ? dp_client_request_count(eng->client) : 0;
+    if (!r.ready_node || !r.create_node || !r.update_node || !r.delete_node || !r.known || !r.created_now ||
+        build_graph(&r)) {
+        dp_err_set(e, DP_E_NOMEM, "out of memory");
         goto done;
     }
-    /* Outputs, with what is known now. */
-    if (d && d->outputs) {
-        cJSON *outs = NULL;
-        dp_known k = {.ctx = &r, .lookup = apply_lookup};
-        if (d->outputs(d->ctx, &k, &outs, e)) {
-            snprintf(res->error, sizeof res->error, "evaluating outputs: %s", e ? e->message : "");
-            goto done;
-        }
-        res->outputs = dp_outputs_public(outs);
-        cJSON_Delete(outs);
-        cJSON_DeleteItemFromObjectCaseSensitive(state, "outputs");
-        cJSON_AddItemToObject(state, "outputs", cJSON_Duplicate(res->outputs, true));
-        save_state(&r);
+    /* What is known before anything runs: every existing resource. */
+    for (size_t i = 0; i < plan->n; i++) {
+        const dp_action *a = &plan->v[i];
+        if (a->kind == DP_ACT_DELETE)
+            continue;
+        r.known[i].physical_id = a->physical_id ? strdup(a->physical_id) : NULL;
+        r.known[i].attrs = a->live_attrs ? cJSON_Duplicate(a->live_attrs, true) : NULL;
     }
-    rc = 0;
+    prepare_state(&r);
     if (r.state_failed) {
-        rc = -1;
-        if (e)
-            *e = r.state_err;
-        snprintf(res->error, sizeof res->error, "writing the state: %s", r.state_err.message);
-        res->state_unsaved = true;
+        state_write_failed(&r, false, e);
+        goto done;
     }
+    int xrc = run_operations(&r, &en, e);
+    if (!en)
+        goto done;
+    res->requests = (eng->client ? dp_client_request_count(eng->client) : 0) - before;
+    res->trace = make_trace(&r, en);
+    if (r.state_failed) {
+        state_write_failed(&r, true, e);
+        goto done;
+    }
+    if (check_operations(&r, xrc, e) || write_outputs(&r, e))
+        goto done;
+    rc = r.state_failed ? state_write_failed(&r, true, e) : 0;
 done:
     free(en);
-    free(cost);
-    free_nodes(&r);
-    for (size_t i = 0; r.known && i < plan->n; i++) {
-        free(r.known[i].physical_id);
-        cJSON_Delete(r.known[i].attrs);
-    }
-    free(r.known);
-    free(r.ready_node);
-    free(r.create_node);
-    free(r.update_node);
-    free(r.delete_node);
-    free(r.created_now);
-    pthread_mutex_destroy(&r.known_mu);
+    apply_run_cleanup(&r);
     return rc;
 }

@@ -298,244 +298,300 @@ static int add_delete(dp_plan *out, const char *logical_id, const char *type, co
     return 0;
 }
 
-int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state, dp_plan *out, dp_err *e)
-{
-    int rc = -1;
-    const cJSON *sres = state ? cJSON_GetObjectItemCaseSensitive(state, "resources") : NULL;
-    size_t nstate = (size_t)cJSON_GetArraySize(sres);
-    const char **types = calloc(d->n + nstate + 1, sizeof *types);
-    long *chosen = calloc(d->n + 1, sizeof *chosen); /* live entry index per desired resource */
-    bool *by_name = calloc(d->n + 1, sizeof *by_name);
-    char **adopt_ids = calloc(d->n + 1, sizeof *adopt_ids); /* owned: a replacement's new id */
+/* What dp_plan_build works with. Owned by dp_plan_build (plan_work_cleanup). */
+typedef struct plan_work {
+    const dp_engine *eng;
+    const dp_desired *d;
+    const cJSON *state;
+    dp_plan *out;
     dp_live live;
-    dp_live_init(&live);
-    dp_buf owned_errs;
-    dp_buf_init(&owned_errs, 0);
-    if (!types || !chosen || !by_name || !adopt_ids) {
+    long *chosen;     /* the live entry that stands for each template resource, or -1 */
+    bool *by_name;    /* that entry was found by the template's fixed name (ownership unknown) */
+    char **adopt_ids; /* owned: the identifier a replacement's new copy will take */
+} plan_work;
+
+static void plan_work_cleanup(plan_work *w)
+{
+    dp_live_cleanup(&w->live);
+    free(w->chosen);
+    free(w->by_name);
+    for (size_t i = 0; w->adopt_ids && i < w->d->n; i++)
+        free(w->adopt_ids[i]);
+    free(w->adopt_ids);
+}
+
+/* Lists what the stack owns, of every type the template or the state names. */
+static int list_live(plan_work *w, dp_err *e)
+{
+    const cJSON *sres = w->state ? cJSON_GetObjectItemCaseSensitive(w->state, "resources") : NULL;
+    const char **types = calloc(w->d->n + (size_t)cJSON_GetArraySize(sres) + 1, sizeof *types);
+    if (!types) {
         dp_err_set(e, DP_E_NOMEM, "out of memory");
-        goto done;
+        return -1;
     }
-    if (!out->stack && set_str(&out->stack, eng->stack))
-        goto done;
     size_t nt = 0;
-    for (size_t i = 0; i < d->n; i++)
-        types[nt++] = d->res[i].type;
+    for (size_t i = 0; i < w->d->n; i++)
+        types[nt++] = w->d->res[i].type;
     const cJSON *s;
     cJSON_ArrayForEach(s, sres) if (sstr(s, "type")) types[nt++] = sstr(s, "type");
-    if (dp_live_list(eng, types, nt, &live, e))
-        goto done;
+    int rc = dp_live_list(w->eng, types, nt, &w->live, e);
+    free(types);
+    return rc;
+}
 
-    /* Which live resource stands for each template resource, and what to read. */
-    dp_plan_known state_only = {.plan = NULL, .state = state};
-    dp_known sk = {.ctx = &state_only, .lookup = dp_plan_known_lookup};
-    for (size_t i = 0; i < d->n; i++) {
-        const dp_desired_res *r = &d->res[i];
-        const cJSON *st = state_res(state, r->logical_id);
-        const char *spid = sstr(st, "physical_id");
-        dp_live_res *hit = spid ? dp_live_find(&live, r->logical_id, spid) : NULL;
-        if (hit && !hit->listed)
-            hit = NULL;
-        for (size_t k = 0; !hit && k < live.n; k++)
-            if (live.v[k].listed && !strcmp(live.v[k].logical_id, r->logical_id) && !strcmp(live.v[k].type, r->type))
-                hit = &live.v[k];
-        if (!hit && spid && (!sstr(st, "type") || !strcmp(sstr(st, "type"), r->type)))
-            hit = dp_live_add(&live, r->logical_id, r->type, spid, false);
-        if (!hit) {
-            cJSON *props = NULL;
-            char name[512] = "";
-            if (!d->properties(d->ctx, r->logical_id, &sk, &props, NULL) &&
-                fixed_name(eng, r, props, sstr(st, "client_token"), name, sizeof name)) {
-                hit = dp_live_add(&live, r->logical_id, r->type, name, false);
-                by_name[i] = true;
-            }
-            cJSON_Delete(props);
-            if (!hit) {
-                chosen[i] = -1;
-                continue;
-            }
+/* The live entry that stands for template resource i: the state's physical id when the
+ * stack's tags list it, else the one tagged with its logical id, else the state's id (not
+ * listed: the tagging API may lag), else the template's fixed name (ownership unknown). */
+static dp_live_res *match(plan_work *w, size_t i, const dp_known *state_only)
+{
+    const dp_desired_res *r = &w->d->res[i];
+    dp_live *live = &w->live;
+    const cJSON *st = state_res(w->state, r->logical_id);
+    const char *spid = sstr(st, "physical_id");
+    dp_live_res *hit = spid ? dp_live_find(live, r->logical_id, spid) : NULL;
+    if (hit && !hit->listed)
+        hit = NULL;
+    for (size_t k = 0; !hit && k < live->n; k++)
+        if (live->v[k].listed && !strcmp(live->v[k].logical_id, r->logical_id) && !strcmp(live->v[k].type, r->type))
+            hit = &live->v[k];
+    if (!hit && spid && (!sstr(st, "type") || !strcmp(sstr(st, "type"), r->type)))
+        hit = dp_live_add(live, r->logical_id, r->type, spid, false);
+    if (!hit) {
+        cJSON *props = NULL;
+        char name[512] = "";
+        if (!w->d->properties(w->d->ctx, r->logical_id, state_only, &props, NULL) &&
+            fixed_name(w->eng, r, props, sstr(st, "client_token"), name, sizeof name)) {
+            hit = dp_live_add(live, r->logical_id, r->type, name, false);
+            w->by_name[i] = hit != NULL;
         }
-        hit->want_read = true;
-        chosen[i] = hit - live.v;
+        cJSON_Delete(props);
+    }
+    return hit;
+}
+
+/* Chooses the live entry of every template resource, then reads what the plan needs. */
+static int read_live(plan_work *w, dp_err *e)
+{
+    dp_plan_known state_only = {.plan = NULL, .state = w->state};
+    dp_known sk = {.ctx = &state_only, .lookup = dp_plan_known_lookup};
+    for (size_t i = 0; i < w->d->n; i++) {
+        dp_live_res *hit = match(w, i, &sk);
+        w->chosen[i] = hit ? hit - w->live.v : -1;
+        if (hit)
+            hit->want_read = true;
     }
     /* Everything else the stack owns is read too before it is deleted: the tagging API may
      * still list what is already gone (eventual consistency), and a copy left by a replacement
      * that died before recording it is compared by identifier with the one the replacement
      * will use (DMS lists ARNs). In a steady stack there is nothing of the kind to read. */
-    for (size_t k = 0; k < live.n; k++)
-        if (live.v[k].listed)
-            live.v[k].want_read = true;
+    for (size_t k = 0; k < w->live.n; k++)
+        if (w->live.v[k].listed)
+            w->live.v[k].want_read = true;
     /* State resources gone from the template: confirm they still exist. */
+    const cJSON *sres = w->state ? cJSON_GetObjectItemCaseSensitive(w->state, "resources") : NULL, *s;
     cJSON_ArrayForEach(s, sres)
     {
         bool in_tpl = false;
-        for (size_t i = 0; i < d->n && !in_tpl; i++)
-            in_tpl = !strcmp(d->res[i].logical_id, s->string);
+        for (size_t i = 0; i < w->d->n && !in_tpl; i++)
+            in_tpl = !strcmp(w->d->res[i].logical_id, s->string);
         const char *spid = sstr(s, "physical_id");
-        if (in_tpl || !spid || dp_live_find(&live, s->string, spid))
+        if (in_tpl || !spid || dp_live_find(&w->live, s->string, spid))
             continue;
-        dp_live_res *x = dp_live_add(&live, s->string, sstr(s, "type"), spid, false);
+        dp_live_res *x = dp_live_add(&w->live, s->string, sstr(s, "type"), spid, false);
         if (!x) {
             dp_err_set(e, DP_E_NOMEM, "out of memory");
-            goto done;
+            return -1;
         }
         x->want_read = true;
     }
-    if (dp_live_read(eng, &live, e) || dp_live_fingerprint(&live, out->fingerprint, e))
-        goto done;
-    out->read_requests = live.requests;
-    out->read_lists = live.lists;
-    out->read_reads = live.reads;
-    out->read_wall_s = live.wall_s;
+    if (dp_live_read(w->eng, &w->live, e) || dp_live_fingerprint(&w->live, w->out->fingerprint, e))
+        return -1;
+    w->out->read_requests = w->live.requests;
+    w->out->read_lists = w->live.lists;
+    w->out->read_reads = w->live.reads;
+    w->out->read_wall_s = w->live.wall_s;
+    return 0;
+}
 
-    /* Ownership: a resource with the template's name that the stack does not own. */
-    for (size_t i = 0; i < d->n; i++) {
-        if (!by_name[i] || chosen[i] < 0 || !live.v[chosen[i]].found)
+/* Refuses a resource with the template's name that the stack does not own. */
+static int check_ownership(const plan_work *w, dp_err *e)
+{
+    dp_buf errs;
+    dp_buf_init(&errs, 0);
+    for (size_t i = 0; i < w->d->n; i++) {
+        if (!w->by_name[i] || w->chosen[i] < 0 || !w->live.v[w->chosen[i]].found)
             continue;
-        const cJSON *st = state_res(state, d->res[i].logical_id);
-        const char *status = sstr(st, "status");
+        const char *status = sstr(state_res(w->state, w->d->res[i].logical_id), "status");
         if (status && !strcmp(status, "creating"))
             continue; /* our own create whose answer was lost: adopt it */
-        dp_buf_printf(&owned_errs, "%s%s %s: \"%s\" already exists and is not owned by stack %s (no %s=%s tag)",
-                      owned_errs.len ? "; " : "", d->res[i].type, d->res[i].logical_id, live.v[chosen[i]].physical_id,
-                      eng->stack, DP_TAG_STACK, eng->stack);
+        dp_buf_printf(&errs, "%s%s %s: \"%s\" already exists and is not owned by stack %s (no %s=%s tag)",
+                      errs.len ? "; " : "", w->d->res[i].type, w->d->res[i].logical_id,
+                      w->live.v[w->chosen[i]].physical_id, w->eng->stack, DP_TAG_STACK, w->eng->stack);
     }
-    if (owned_errs.len) {
+    int rc = errs.len ? -1 : 0;
+    if (rc)
         dp_err_set(e, DP_E_CONFLICT,
                    "%s. To manage an existing resource with this stack, tag it %s=%s and %s=<logical id> "
                    "(the next plan then shows how it differs from the template); otherwise rename or delete it",
-                   dp_buf_str(&owned_errs), DP_TAG_STACK, eng->stack, DP_TAG_LOGICAL_ID);
+                   dp_buf_str(&errs), DP_TAG_STACK, w->eng->stack, DP_TAG_LOGICAL_ID);
+    dp_buf_cleanup(&errs);
+    return rc;
+}
+
+/* A replacement of template resource i (action a, live entry lv): delete first or not, the
+ * notes, and the token that names the new copy. */
+static int plan_replacement(plan_work *w, size_t i, dp_action *a, const cJSON *props, const cJSON *live_props,
+                            const dp_live_res *lv, const char *reason, dp_err *e)
+{
+    const dp_desired_res *r = &w->d->res[i];
+    const cJSON *st = state_res(w->state, r->logical_id);
+    const char *stok = sstr(st, "client_token");
+    a->kind = DP_ACT_REPLACE;
+    set_str(&a->replace_reason, reason);
+    char name[512] = "";
+    a->delete_first = must_delete_first(w->eng, r, props, live_props, lv->physical_id, stok);
+    fixed_name(w->eng, r, props, stok, name, sizeof name);
+    a->retain = !strcmp(a->update_replace_policy, "Retain");
+    if (a->delete_first && a->retain) {
+        dp_err_set(e, DP_E_INPUT,
+                   "%s %s: %s forces a replacement, but its name \"%s\" is fixed and UpdateReplacePolicy "
+                   "is Retain: the new one could not be created next to the kept one; change the name too",
+                   r->type, r->logical_id, reason, name);
+        return -1;
+    }
+    if (a->delete_first)
+        set_str(&a->note, "its name is fixed, so it is deleted BEFORE the new one is created: it is "
+                          "unavailable in between");
+    else if (a->retain)
+        set_str(&a->note, "the old one is kept in AWS (UpdateReplacePolicy: Retain), no longer managed");
+    /* A replacement whose run died before recording it left its token: reusing it
+     * names the new copy the same, so the create adopts what is already there. */
+    const char *rtok = sstr(st, "replacement_token");
+    a->client_token = rtok && !a->delete_first ? strdup(rtok) : new_token();
+    char next[512] = "";
+    if (!a->client_token || (!a->delete_first && next_id(w->eng, r, props, a->client_token, next, sizeof next) &&
+                             !(w->adopt_ids[i] = strdup(next)))) {
+        dp_err_set(e, DP_E_NOMEM, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Resolves template resource i with what is known so far, diffs it with its live entry and
+ * adds its action. */
+static int plan_resource(plan_work *w, size_t i, const dp_known *known, dp_err *e)
+{
+    const dp_engine *eng = w->eng;
+    const dp_desired_res *r = &w->d->res[i];
+    const cJSON *st = state_res(w->state, r->logical_id);
+    dp_live_res *lv = w->chosen[i] >= 0 ? &w->live.v[w->chosen[i]] : NULL;
+    bool exists = lv && lv->found;
+    cJSON *props = NULL;
+    int rc = -1;
+    if (w->d->properties(w->d->ctx, r->logical_id, known, &props, e)) {
+        dp_err_prefix(e, "%s %s", r->type, r->logical_id);
+        return -1;
+    }
+    dp_action *a = dp_plan_add(w->out, r->logical_id, r->type, exists ? DP_ACT_NOOP : DP_ACT_CREATE);
+    if (!a || !(a->deps = dp_strv_copy(r->deps, r->ndeps))) {
+        dp_err_set(e, DP_E_NOMEM, "out of memory");
         goto done;
     }
-
-    /* Resolve and diff in dependency order, with what is known from resources that stay. */
-    dp_plan_known pk = {.plan = out, .state = state};
-    dp_known known = {.ctx = &pk, .lookup = dp_plan_known_lookup};
-    for (size_t i = 0; i < d->n; i++) {
-        const dp_desired_res *r = &d->res[i];
-        const cJSON *st = state_res(state, r->logical_id);
-        dp_live_res *lv = chosen[i] >= 0 ? &live.v[chosen[i]] : NULL;
-        bool exists = lv && lv->found;
-        cJSON *props = NULL;
-        if (d->properties(d->ctx, r->logical_id, &known, &props, e)) {
-            dp_err_prefix(e, "%s %s", r->type, r->logical_id);
-            goto done;
-        }
-        dp_action *a = dp_plan_add(out, r->logical_id, r->type, exists ? DP_ACT_NOOP : DP_ACT_CREATE);
-        if (!a || !(a->deps = dp_strv_copy(r->deps, r->ndeps))) {
-            cJSON_Delete(props);
+    a->ndeps = r->ndeps;
+    a->old_deps = state_deps(st, &a->nold_deps);
+    set_str(&a->deletion_policy, r->deletion_policy ? r->deletion_policy : "Delete");
+    set_str(&a->update_replace_policy, r->update_replace_policy ? r->update_replace_policy : "Delete");
+    const cJSON *live_props = exists ? cJSON_GetObjectItemCaseSensitive(lv->model, "Properties") : NULL;
+    dp_diff_input in = {.schema = r->schema, .desired = props, .live = live_props,
+                        .applied = exists ? cJSON_GetObjectItemCaseSensitive(st, "properties") : NULL,
+                        .secret_hashes = exists ? cJSON_GetObjectItemCaseSensitive(st, "secret_hashes") : NULL,
+                        .hash = eng->secret_hash, .hash_ctx = eng->secret_hash_ctx,
+                        .driver = eng->find_driver(r->type)};
+    if (dp_diff_resource(&in, &a->changes, e)) {
+        dp_err_prefix(e, "%s %s", r->type, r->logical_id);
+        goto done;
+    }
+    if (!exists) {
+        /* A create re-run after a crash reuses its token, so the driver adopts it. */
+        const char *stok = sstr(st, "client_token"), *sstatus = sstr(st, "status");
+        a->client_token = stok && sstatus && !strcmp(sstatus, "creating") ? strdup(stok) : new_token();
+        if (!a->client_token) {
             dp_err_set(e, DP_E_NOMEM, "out of memory");
             goto done;
         }
-        a->ndeps = r->ndeps;
-        a->old_deps = state_deps(st, &a->nold_deps);
-        set_str(&a->deletion_policy, r->deletion_policy ? r->deletion_policy : "Delete");
-        set_str(&a->update_replace_policy, r->update_replace_policy ? r->update_replace_policy : "Delete");
-        const cJSON *live_props = exists ? cJSON_GetObjectItemCaseSensitive(lv->model, "Properties") : NULL;
-        dp_diff_input in = {.schema = r->schema, .desired = props, .live = live_props,
-                            .applied = exists ? cJSON_GetObjectItemCaseSensitive(st, "properties") : NULL,
-                            .secret_hashes = exists ? cJSON_GetObjectItemCaseSensitive(st, "secret_hashes") : NULL,
-                            .hash = eng->secret_hash, .hash_ctx = eng->secret_hash_ctx,
-                            .driver = eng->find_driver(r->type)};
-        int drc = dp_diff_resource(&in, &a->changes, e);
-        if (drc) {
-            cJSON_Delete(props);
-            dp_err_prefix(e, "%s %s", r->type, r->logical_id);
-            goto done;
-        }
-        const char *stok = sstr(st, "client_token"), *sstatus = sstr(st, "status");
-        if (exists) {
-            set_str(&a->physical_id, lv->physical_id);
-            a->live_props = cJSON_Duplicate(live_props ? live_props : cJSON_GetObjectItemCaseSensitive(lv->model, "Properties"), true);
-            a->applied_props = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(st, "properties"), true);
-            a->live_attrs = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(lv->model, "Attributes"), true);
-            const char *reason = NULL;
-            if (dp_changes_replace(&a->changes, &reason)) {
-                a->kind = DP_ACT_REPLACE;
-                set_str(&a->replace_reason, reason);
-                char name[512] = "";
-                a->delete_first = must_delete_first(eng, r, props, live_props, lv->physical_id, stok);
-                fixed_name(eng, r, props, stok, name, sizeof name);
-                a->retain = !strcmp(a->update_replace_policy, "Retain");
-                if (a->delete_first && a->retain) {
-                    dp_err_set(e, DP_E_INPUT,
-                               "%s %s: %s forces a replacement, but its name \"%s\" is fixed and UpdateReplacePolicy "
-                               "is Retain: the new one could not be created next to the kept one; change the name too",
-                               r->type, r->logical_id, reason, name);
-                    cJSON_Delete(props);
-                    goto done;
-                }
-                if (a->delete_first)
-                    set_str(&a->note, "its name is fixed, so it is deleted BEFORE the new one is created: it is "
-                                      "unavailable in between");
-                else if (a->retain)
-                    set_str(&a->note, "the old one is kept in AWS (UpdateReplacePolicy: Retain), no longer managed");
-                /* A replacement whose run died before recording it left its token: reusing it
-                 * names the new copy the same, so the create adopts what is already there. */
-                const char *rtok = sstr(st, "replacement_token");
-                a->client_token = rtok && !a->delete_first ? strdup(rtok) : new_token();
-                if (!a->client_token) {
-                    cJSON_Delete(props);
-                    dp_err_set(e, DP_E_NOMEM, "out of memory");
-                    goto done;
-                }
-                char next[512];
-                next[0] = '\0';
-                if (!a->delete_first && next_id(eng, r, props, a->client_token, next, sizeof next) &&
-                    !(adopt_ids[i] = strdup(next))) {
-                    cJSON_Delete(props);
-                    dp_err_set(e, DP_E_NOMEM, "out of memory");
-                    goto done;
-                }
-            } else if (a->changes.n) {
-                a->kind = DP_ACT_UPDATE;
-            }
-        } else {
-            /* A create re-run after a crash reuses its token, so the driver adopts it. */
-            a->client_token = stok && sstatus && !strcmp(sstatus, "creating") ? strdup(stok) : new_token();
-            if (!a->client_token) {
-                cJSON_Delete(props);
-                dp_err_set(e, DP_E_NOMEM, "out of memory");
-                goto done;
-            }
-        }
-        cJSON_Delete(props);
+        rc = 0;
+        goto done;
     }
+    set_str(&a->physical_id, lv->physical_id);
+    a->live_props = cJSON_Duplicate(live_props, true);
+    a->applied_props = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(st, "properties"), true);
+    a->live_attrs = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(lv->model, "Attributes"), true);
+    const char *reason = NULL;
+    if (dp_changes_replace(&a->changes, &reason)) {
+        if (plan_replacement(w, i, a, props, live_props, lv, reason, e))
+            goto done;
+    } else if (a->changes.n) {
+        a->kind = DP_ACT_UPDATE;
+    }
+    rc = 0;
+done:
+    cJSON_Delete(props);
+    return rc;
+}
 
-    /* Deletes: owned resources the template no longer has, strays, and state leftovers. */
-    for (size_t k = 0; k < live.n; k++) {
-        dp_live_res *lv = &live.v[k];
+/* Deletes: owned resources the template no longer has, strays, and state leftovers. */
+static int plan_deletes(plan_work *w, dp_err *e)
+{
+    for (size_t k = 0; k < w->live.n; k++) {
+        dp_live_res *lv = &w->live.v[k];
         bool used = false;
-        for (size_t i = 0; i < d->n && !used; i++)
-            used = chosen[i] == (long)k;
+        for (size_t i = 0; i < w->d->n && !used; i++)
+            used = w->chosen[i] == (long)k;
         if (used || !lv->found)
             continue; /* gone already (or listed late by the tagging API) */
         /* The copy a replacement's create will adopt by name is not deleted (its physical id
          * may be an ARN: its name is compared too). */
-        const dp_driver *drv = eng->find_driver(lv->type);
+        const dp_driver *drv = w->eng->find_driver(lv->type);
         const char *np = drv ? drv->name_prop : NULL;
         const char *lname = np ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
                                      cJSON_GetObjectItemCaseSensitive(lv->model, "Properties"), np))
                                : NULL;
         bool adopted = false;
-        for (size_t i = 0; i < d->n && !adopted; i++)
-            adopted = adopt_ids[i] && !strcmp(d->res[i].logical_id, lv->logical_id) &&
-                      ((lv->physical_id && dp_driver_same_id(drv, adopt_ids[i], lv->physical_id)) ||
-                       (lname && dp_driver_same_id(drv, adopt_ids[i], lname)));
-        if (adopted)
-            continue;
-        if (add_delete(out, lv->logical_id, lv->type, lv->physical_id, state_res(state, lv->logical_id), e))
-            goto done;
+        for (size_t i = 0; i < w->d->n && !adopted; i++)
+            adopted = w->adopt_ids[i] && !strcmp(w->d->res[i].logical_id, lv->logical_id) &&
+                      ((lv->physical_id && dp_driver_same_id(drv, w->adopt_ids[i], lv->physical_id)) ||
+                       (lname && dp_driver_same_id(drv, w->adopt_ids[i], lname)));
+        if (!adopted &&
+            add_delete(w->out, lv->logical_id, lv->type, lv->physical_id, state_res(w->state, lv->logical_id), e))
+            return -1;
     }
-    rc = 0;
+    return 0;
+}
+
+int dp_plan_build(const dp_engine *eng, const dp_desired *d, const cJSON *state, dp_plan *out, dp_err *e)
+{
+    plan_work w = {.eng = eng, .d = d, .state = state, .out = out};
+    dp_live_init(&w.live);
+    w.chosen = calloc(d->n + 1, sizeof *w.chosen);
+    w.by_name = calloc(d->n + 1, sizeof *w.by_name);
+    w.adopt_ids = calloc(d->n + 1, sizeof *w.adopt_ids);
+    int rc = -1;
+    if (!w.chosen || !w.by_name || !w.adopt_ids) {
+        dp_err_set(e, DP_E_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((!out->stack && set_str(&out->stack, eng->stack)) || list_live(&w, e) || read_live(&w, e) ||
+        check_ownership(&w, e))
+        goto done;
+    /* Resolve and diff in dependency order, with what is known from resources that stay. */
+    dp_plan_known pk = {.plan = out, .state = state};
+    dp_known known = {.ctx = &pk, .lookup = dp_plan_known_lookup};
+    for (size_t i = 0; i < d->n; i++)
+        if (plan_resource(&w, i, &known, e))
+            goto done;
+    rc = plan_deletes(&w, e);
 done:
-    dp_buf_cleanup(&owned_errs);
-    dp_live_cleanup(&live);
-    free(types);
-    free(chosen);
-    free(by_name);
-    for (size_t i = 0; adopt_ids && i < d->n; i++)
-        free(adopt_ids[i]);
-    free(adopt_ids);
+    plan_work_cleanup(&w);
     return rc;
 }
 
