@@ -424,7 +424,7 @@ static void print_option(FILE *out, const char *left, const char *help)
         fputc('\n', out);
         return;
     }
-    if (w >= HELP_COLUMN - 1)
+    if (w >= HELP_COLUMN)
         fprintf(out, "\n%*s", HELP_COLUMN, "");
     else
         fprintf(out, "%*s", HELP_COLUMN - w, "");
