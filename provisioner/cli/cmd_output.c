@@ -52,16 +52,18 @@ int dp_cmd_output(const dp_globals *g, int argc, char **argv)
             dp_cli_fail("stack %s has no output %s", o.stack, only);
             goto done;
         }
-        char *s = cJSON_IsString(v) && !o.json ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
-        puts(s ? s : "");
-        free(s);
+        if (o.json) {
+            dp_cli_print_json(cJSON_Duplicate(v, true));
+        } else {
+            char *s = cJSON_IsString(v) ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
+            puts(s ? s : "");
+            free(s);
+        }
         rc = DP_EXIT_OK;
         goto done;
     }
     if (o.json) {
-        char *s = outs ? cJSON_Print(outs) : NULL;
-        puts(s ? s : "{}");
-        free(s);
+        dp_cli_print_json(outs ? cJSON_Duplicate(outs, true) : cJSON_CreateObject());
     } else {
         const cJSON *k;
         cJSON_ArrayForEach(k, outs)

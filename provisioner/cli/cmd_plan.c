@@ -60,16 +60,16 @@ int dp_cmd_plan(const dp_globals *g, int argc, char **argv)
         dp_session_fail(&e);
         goto done;
     }
-    dp_buf out;
-    dp_buf_init(&out, 0);
     if (o.json) {
-        dp_render_plan_json(&plan, &out);
+        dp_cli_print_json(dp_plan_to_json(&plan, false)); /* docs/PLAN_JSON.md */
     } else {
+        dp_buf out;
+        dp_buf_init(&out, 0);
         dp_render_opts ro = {.color = s.eng.color};
         dp_render_plan(&plan, &ro, &out);
+        fputs(dp_buf_str(&out), stdout);
+        dp_buf_cleanup(&out);
     }
-    fputs(dp_buf_str(&out), stdout);
-    dp_buf_cleanup(&out);
     if (o.out_plan) {
         cJSON *j = dp_plan_to_json(&plan, true);
         char *txt = j ? cJSON_Print(j) : NULL;
