@@ -110,8 +110,12 @@ static const char *placeholder(const dp_option *o, char *buf, size_t n)
         return o->argh ? o->argh : "VALUE";
     size_t k = 0;
     buf[0] = '\0';
-    for (size_t i = 0; o->choices && o->choices[i]; i++)
-        k += (size_t)snprintf(buf + (k < n ? k : n - 1), k < n ? n - k : 1, "%s%s", i ? "|" : "", o->choices[i]);
+    for (size_t i = 0; o->choices && o->choices[i]; i++) {
+        int w = snprintf(buf + k, n - k, "%s%s", i ? "|" : "", o->choices[i]);
+        if (w < 0 || (size_t)w >= n - k)
+            break; /* cut: only help text */
+        k += (size_t)w;
+    }
     return buf;
 }
 
@@ -124,9 +128,12 @@ static void compact_duration(long long ms, char *out, size_t n)
     } u[] = {{86400000LL, "d"}, {3600000LL, "h"}, {60000LL, "m"}, {1000, "s"}, {1, "ms"}};
     size_t k = 0;
     out[0] = '\0';
-    for (size_t i = 0; i < sizeof u / sizeof u[0] && k + 1 < n; i++)
+    for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
         if (ms >= u[i].ms || (ms == 0 && u[i].ms == 1000)) {
-            k += (size_t)snprintf(out + k, n - k, "%lld%s", ms / u[i].ms, u[i].unit);
+            int w = snprintf(out + k, n - k, "%lld%s", ms / u[i].ms, u[i].unit);
+            if (w < 0 || (size_t)w >= n - k)
+                break;
+            k += (size_t)w;
             ms %= u[i].ms;
             if (!ms)
                 break;
