@@ -15,31 +15,6 @@
 #include "provisioner/engine/stack.h"
 #include "provisioner/session/session.h"
 
-static const char apply_usage[] =
-    "Usage: dmsprov apply -t FILE [--stack NAME] [--parameter KEY=VALUE ...] [--parameters-file FILE]\n"
-    "                     [--auto-approve] [--parallelism N] [--rollback-on-failure] [--break-lock] [--json]\n"
-    "       dmsprov apply PLAN [--parameter KEY=VALUE ...] [--json]\n"
-    "\n"
-    "Plans (see `dmsprov plan`), asks for 'yes' unless --auto-approve, then creates, updates,\n"
-    "replaces and deletes resources in dependency order, up to N operations at a time, the\n"
-    "longest chain first. The state is saved after every completed operation: after a failure,\n"
-    "running apply again carries on. Outputs are printed at the end.\n"
-    "\n"
-    "  --auto-approve            do not ask (required without a terminal)\n"
-    "  --parallelism N           operations in flight at once (default 10)\n"
-    "  --rollback-on-failure     on a failure, delete what this run created\n"
-    "  --empty-buckets           S3 buckets being deleted may be emptied first\n"
-    "  --break-lock              take the stack's lock even if another run holds it (stale lock)\n"
-    "  --json                    for programs: the plan and progress go to stderr; stdout gets one\n"
-    "                            JSON document: {\"stack\", \"applied\", \"summary\": {\"added\", \"changed\",\n"
-    "                            \"replaced\", \"destroyed\"}, \"elapsed_s\", \"outputs\"}, or {\"stack\",\n"
-    "                            \"applied\": false, \"error\"} when an operation fails (other errors:\n"
-    "                            stderr and the exit status only); needs --auto-approve or PLAN\n"
-    "  PLAN                      a plan saved by `dmsprov plan --out PLAN`: applied as is, refused\n"
-    "                            if the template or the live resources changed since. NoEcho\n"
-    "                            parameters are not in the file: pass them with --parameter or\n"
-    "                            --parameters-file, or set DMSPROV_PARAM_<Name> in the environment.\n";
-
 static int read_saved_plan(const char *path, dp_plan *saved, dp_err *e)
 {
     FILE *f = fopen(path, "rb");
@@ -141,11 +116,57 @@ static void print_outputs(const cJSON *outs)
 int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
 {
     dp_stack_opts o;
-    int rc = dp_stack_opts_parse(&o, "apply", argc, argv, apply_usage,
-                                 DP_SO_INPUTS | DP_SO_APPROVE | DP_SO_PARALLELISM | DP_SO_ROLLBACK | DP_SO_PLAN_FILE |
-                                     DP_SO_BREAK_LOCK | DP_SO_EMPTY_BUCKETS | DP_SO_JSON);
+    dp_stack_opts_init(&o);
+    const dp_option opts[] = {
+        DP_OPT_STRING('t', "template", &o.template_path, "FILE", "the template (not with PLAN)"),
+        DP_OPT_STRING(0, "stack", &o.stack, "NAME", "stack name (default: from the template's file name)"),
+        DP_OPT_LIST('p', "parameter", &o.parameter, "KEY=VALUE", "a parameter value (repeatable; overrides the file)"),
+        DP_OPT_STRING(0, "parameters-file", &o.parameters_file, "FILE", "AWS CLI JSON or a YAML/JSON map of parameter values"),
+        DP_OPT_FLAG(0, "auto-approve", &o.auto_approve, "do not ask (required without a terminal)"),
+        DP_OPT_INT(0, "parallelism", &o.parallelism, "N", 1, 100, "operations in flight at once (default 10)"),
+        DP_OPT_FLAG(0, "rollback-on-failure", &o.rollback, "on a failure, delete what this run created"),
+        DP_OPT_FLAG(0, "empty-buckets", &o.empty_buckets, "S3 buckets being deleted may be emptied first"),
+        DP_OPT_FLAG(0, "break-lock", &o.break_lock, "take the stack's lock even if another run holds it (stale lock)"),
+        DP_OPT_FLAG(0, "json", &o.json,
+                    "for programs: the plan and progress go to stderr; stdout gets one\n"
+                    "JSON document: {\"stack\", \"applied\", \"summary\": {\"added\", \"changed\",\n"
+                    "\"replaced\", \"destroyed\"}, \"elapsed_s\", \"outputs\"}, or {\"stack\",\n"
+                    "\"applied\": false, \"error\"} when an operation fails (other errors:\n"
+                    "stderr and the exit status only); needs --auto-approve or PLAN"),
+        DP_OPT_ARG("PLAN", &o.plan_file,
+                   "a plan saved by `dmsprov plan --out PLAN`: applied as is, refused\n"
+                   "if the template or the live resources changed since. NoEcho\n"
+                   "parameters are not in the file: pass them with --parameter or\n"
+                   "--parameters-file, or set DMSPROV_PARAM_<Name> in the environment."),
+        DP_OPT_END(),
+    };
+    const dp_opt_cmd cmd = {
+        .name = "apply",
+        .options = opts,
+        .usage = "dmsprov apply -t FILE [--stack NAME] [--parameter KEY=VALUE ...] [--parameters-file FILE]\n"
+                 "                     [--auto-approve] [--parallelism N] [--rollback-on-failure] [--empty-buckets]\n"
+                 "                     [--break-lock] [--json]\n"
+                 "       dmsprov apply PLAN [--parameter KEY=VALUE ...] [--json]",
+        .description = "Plans (see `dmsprov plan`), asks for 'yes' unless --auto-approve, then creates, updates,\n"
+                       "replaces and deletes resources in dependency order, up to N operations at a time, the\n"
+                       "longest chain first. The state is saved after every completed operation: after a failure,\n"
+                       "running apply again carries on. Outputs are printed at the end.\n",
+        .examples = "dmsprov apply -t examples/lab-20.1/template.yaml --stack lab1\n"
+                    "dmsprov apply -t lab.yaml --auto-approve --parallelism 20 --rollback-on-failure\n"
+                    "dmsprov plan -t lab.yaml --out lab.plan && dmsprov apply lab.plan\n"
+                    "dmsprov apply -t lab.yaml --auto-approve --json | jq .summary",
+    };
+    int rc = dp_stack_opts_parse(&o, &cmd, argc, argv);
     if (rc)
-        return rc < 0 ? DP_EXIT_OK : rc;
+        return rc == DP_OPT_HELP ? DP_EXIT_OK : rc;
+    if (o.plan_file && o.template_path) {
+        dp_stack_opts_cleanup(&o);
+        return dp_cli_usage_fail("apply", "apply PLAN applies the saved plan's template: drop -t");
+    }
+    if (!o.template_path && !o.plan_file) {
+        dp_stack_opts_cleanup(&o);
+        return dp_cli_usage_fail("apply", "-t FILE is required");
+    }
     if (o.json && !o.auto_approve && !o.plan_file) {
         dp_stack_opts_cleanup(&o);
         return dp_cli_usage_fail("apply", "--json needs --auto-approve (or a saved PLAN): a program cannot answer "

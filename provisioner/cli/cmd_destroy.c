@@ -13,27 +13,6 @@
 #include "provisioner/engine/stack.h"
 #include "provisioner/session/session.h"
 
-static const char destroy_usage[] =
-    "Usage: dmsprov destroy --stack NAME [-t FILE] [--auto-approve] [--empty-buckets]\n"
-    "                       [--parallelism N] [--break-lock] [--json]\n"
-    "\n"
-    "Deletes every resource stack NAME owns, found by its ownership tags (dmsprov:stack), even\n"
-    "with no local state and no template. Referrers go first (tasks before their endpoints and\n"
-    "instances, DB instances before their cluster, rotation schedules before their secret, ...),\n"
-    "independent resources in parallel. DeletionPolicy Retain keeps a resource; Snapshot\n"
-    "snapshots it first. With -t, the template's dependencies and policies are used.\n"
-    "\n"
-    "  --stack NAME              the stack (default: from -t's file name)\n"
-    "  -t, --template FILE       the stack's template (optional)\n"
-    "  --auto-approve            do not ask (required without a terminal)\n"
-    "  --empty-buckets           empty S3 buckets before deleting them\n"
-    "  --parallelism N           deletes in flight at once (default 10)\n"
-    "  --break-lock              take the stack's lock even if another run holds it (stale lock)\n"
-    "  --json                    for programs (needs --auto-approve): the list and progress go to\n"
-    "                            stderr; stdout gets {\"stack\", \"destroyed\": true, \"deleted\", \"kept\",\n"
-    "                            \"elapsed_s\"} or, when a delete fails, {\"stack\", \"destroyed\": false,\n"
-    "                            \"error\"}\n";
-
 static const char *sstr(const cJSON *o, const char *k)
 {
     const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
@@ -121,11 +100,38 @@ static int build(dp_stack_session *s, const cJSON *state, dp_plan *plan, dp_err 
 int dp_cmd_destroy(const dp_globals *g, int argc, char **argv)
 {
     dp_stack_opts o;
-    int rc = dp_stack_opts_parse(&o, "destroy", argc, argv, destroy_usage,
-                                 DP_SO_TEMPLATE_ONLY | DP_SO_APPROVE | DP_SO_EMPTY_BUCKETS | DP_SO_PARALLELISM |
-                                     DP_SO_BREAK_LOCK | DP_SO_JSON);
+    dp_stack_opts_init(&o);
+    const dp_option opts[] = {
+        DP_OPT_STRING(0, "stack", &o.stack, "NAME", "the stack (default: from -t's file name)"),
+        DP_OPT_STRING('t', "template", &o.template_path, "FILE", "the stack's template (optional)"),
+        DP_OPT_FLAG(0, "auto-approve", &o.auto_approve, "do not ask (required without a terminal)"),
+        DP_OPT_FLAG(0, "empty-buckets", &o.empty_buckets, "empty S3 buckets before deleting them"),
+        DP_OPT_INT(0, "parallelism", &o.parallelism, "N", 1, 100, "deletes in flight at once (default 10)"),
+        DP_OPT_FLAG(0, "break-lock", &o.break_lock, "take the stack's lock even if another run holds it (stale lock)"),
+        DP_OPT_FLAG(0, "json", &o.json,
+                    "for programs (needs --auto-approve): the list and progress go to\n"
+                    "stderr; stdout gets {\"stack\", \"destroyed\": true, \"deleted\", \"kept\",\n"
+                    "\"elapsed_s\"} or, when a delete fails, {\"stack\", \"destroyed\": false,\n"
+                    "\"error\"}"),
+        DP_OPT_END(),
+    };
+    const dp_opt_cmd cmd = {
+        .name = "destroy",
+        .options = opts,
+        .usage = "dmsprov destroy --stack NAME [-t FILE] [--auto-approve] [--empty-buckets]\n"
+                 "                       [--parallelism N] [--break-lock] [--json]",
+        .description = "Deletes every resource stack NAME owns, found by its ownership tags (dmsprov:stack), even\n"
+                       "with no local state and no template. Referrers go first (tasks before their endpoints and\n"
+                       "instances, DB instances before their cluster, rotation schedules before their secret, ...),\n"
+                       "independent resources in parallel. DeletionPolicy Retain keeps a resource; Snapshot\n"
+                       "snapshots it first. With -t, the template's dependencies and policies are used.\n",
+        .examples = "dmsprov destroy --stack lab1\n"
+                    "dmsprov destroy --stack lab1 --auto-approve --empty-buckets\n"
+                    "dmsprov destroy -t examples/lab-20.1/template.yaml --auto-approve --json",
+    };
+    int rc = dp_stack_opts_parse(&o, &cmd, argc, argv);
     if (rc)
-        return rc < 0 ? DP_EXIT_OK : rc;
+        return rc == DP_OPT_HELP ? DP_EXIT_OK : rc;
     if (o.json && !o.auto_approve) {
         dp_stack_opts_cleanup(&o);
         return dp_cli_usage_fail("destroy", "--json needs --auto-approve: a program cannot answer the confirmation "

@@ -12,14 +12,6 @@
 #include "templates/dot.h"
 #include "templates/template.h"
 
-static const char graph_usage[] =
-    "Usage: dmsprov graph -t FILE [--parameter KEY=VALUE ...] [--parameters-file FILE]\n"
-    "                     [--format dot|svg|png|text]\n"
-    "\n"
-    "Prints the template's resources and their dependencies (Ref, Fn::GetAtt, Fn::Sub,\n"
-    "DependsOn, after conditions) as Graphviz DOT, resources coloured by service. svg and png\n"
-    "are rendered by Graphviz's 'dot' (must be on PATH); text prints the resolved template.\n";
-
 /* True when an executable named prog is on PATH. */
 static bool on_path(const char *prog)
 {
@@ -82,11 +74,37 @@ static int render(const char *fmt, const char *text, size_t len)
 
 int dp_cmd_graph(const dp_globals *g, int argc, char **argv)
 {
+    static const char *const formats[] = {"dot", "svg", "png", "text", NULL};
     dp_tpl_cli o;
-    int rc = dp_tpl_cli_parse(&o, "graph", argc, argv, graph_usage, false, true);
-    if (rc)
-        return rc < 0 ? DP_EXIT_OK : rc;
-    const char *fmt = o.format ? o.format : "dot";
+    dp_tpl_cli_init(&o);
+    int format = 0;
+    const dp_option opts[] = {
+        DP_OPT_STRING_REQ('t', "template", &o.template_path, "FILE", "the template (YAML or JSON)"),
+        DP_OPT_LIST('p', "parameter", &o.parameter, "KEY=VALUE", "a parameter value (repeatable; overrides the file)"),
+        DP_OPT_STRING(0, "parameters-file", &o.parameters_file, "FILE", "AWS CLI JSON or a YAML/JSON map of parameter values"),
+        DP_OPT_CHOICE(0, "format", &format, formats,
+                      "dot (default): Graphviz DOT; svg, png: rendered by Graphviz's 'dot';\n"
+                      "text: the resolved template"),
+        DP_OPT_END(),
+    };
+    const dp_opt_cmd cmd = {
+        .name = "graph",
+        .options = opts,
+        .description = "Prints the template's resources and their dependencies (Ref, Fn::GetAtt, Fn::Sub,\n"
+                       "DependsOn, after conditions) as Graphviz DOT, resources coloured by service. svg and png\n"
+                       "are rendered by Graphviz's 'dot' (must be on PATH); text prints the resolved template.\n",
+        .examples = "dmsprov graph -t examples/lab-20.1/template.yaml | dot -Tsvg > lab.svg\n"
+                    "dmsprov graph -t lab.yaml --format png > lab.png\n"
+                    "dmsprov graph -t lab.yaml --parameter Env=prod --format text",
+    };
+    int rc = dp_opt_parse(&cmd, argc, argv);
+    if (!rc)
+        rc = dp_tpl_cli_finish(&o, "graph");
+    if (rc) {
+        dp_tpl_cli_cleanup(&o);
+        return rc == DP_OPT_HELP ? DP_EXIT_OK : rc;
+    }
+    const char *fmt = o.format = formats[format];
     bool rendered = !strcmp(fmt, "svg") || !strcmp(fmt, "png");
     if (rendered && !on_path("dot")) {
         dp_tpl_cli_cleanup(&o);
@@ -95,10 +113,10 @@ int dp_cmd_graph(const dp_globals *g, int argc, char **argv)
     dp_tpl_context ctx = {.region = g ? g->region : NULL};
     if (!ctx.region)
         ctx.region = getenv("AWS_REGION");
-    dp_tpl_options opts = {.params = &o.params, .ctx = &ctx};
+    dp_tpl_options topts = {.params = &o.params, .ctx = &ctx};
     dp_diags d;
     dp_diags_init(&d);
-    dp_template *t = dp_template_load(o.template_path, &opts, &d);
+    dp_template *t = dp_template_load(o.template_path, &topts, &d);
     dp_diags_print(&d, stderr);
     if (!t) {
         fprintf(stderr, "%s: %zu error%s\n", o.template_path, d.errors, d.errors == 1 ? "" : "s");

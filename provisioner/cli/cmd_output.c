@@ -8,26 +8,29 @@
 #include "provisioner/engine/stack.h"
 #include "provisioner/session/session.h"
 
-static const char output_usage[] =
-    "Usage: dmsprov output --stack NAME [--json] [OUTPUT_NAME]\n"
-    "\n"
-    "Prints the outputs recorded by the last successful apply (from the state; no AWS call for a\n"
-    "local state). Sensitive outputs show as (sensitive). With OUTPUT_NAME, prints that value alone.\n"
-    "\n"
-    "  --stack NAME              the stack\n"
-    "  --json                    {\"Name\": value, ...}\n";
-
 int dp_cmd_output(const dp_globals *g, int argc, char **argv)
 {
     dp_stack_opts o;
-    int rc = dp_stack_opts_parse(&o, "output", argc, argv, output_usage, DP_SO_JSON | DP_SO_PLAN_FILE);
+    dp_stack_opts_init(&o);
+    const char *only = NULL; /* OUTPUT_NAME */
+    const dp_option opts[] = {
+        DP_OPT_STRING_REQ(0, "stack", &o.stack, "NAME", "the stack"),
+        DP_OPT_FLAG(0, "json", &o.json, "{\"Name\": value, ...}; with OUTPUT_NAME, its value as JSON"),
+        DP_OPT_ARG("OUTPUT_NAME", &only, "print this output's value alone"),
+        DP_OPT_END(),
+    };
+    const dp_opt_cmd cmd = {
+        .name = "output",
+        .options = opts,
+        .description = "Prints the outputs recorded by the last successful apply (from the state; no AWS call for a\n"
+                       "local state). Sensitive outputs show as (sensitive). With OUTPUT_NAME, prints that value alone.\n",
+        .examples = "dmsprov output --stack lab1\n"
+                    "dmsprov output --stack lab1 TaskArn\n"
+                    "dmsprov output --stack lab1 --json | jq -r .TaskArn",
+    };
+    int rc = dp_stack_opts_parse(&o, &cmd, argc, argv);
     if (rc)
-        return rc < 0 ? DP_EXIT_OK : rc;
-    if (!o.stack) {
-        dp_stack_opts_cleanup(&o);
-        return dp_cli_usage_fail("output", "--stack NAME is required");
-    }
-    const char *only = o.plan_file; /* the positional argument: one output's name */
+        return rc == DP_OPT_HELP ? DP_EXIT_OK : rc;
     dp_err e;
     dp_err_clear(&e);
     rc = DP_EXIT_ERROR;
@@ -49,16 +52,18 @@ int dp_cmd_output(const dp_globals *g, int argc, char **argv)
             dp_cli_fail("stack %s has no output %s", o.stack, only);
             goto done;
         }
-        char *s = cJSON_IsString(v) && !o.json ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
-        puts(s ? s : "");
-        free(s);
+        if (o.json) {
+            dp_cli_print_json(cJSON_Duplicate(v, true));
+        } else {
+            char *s = cJSON_IsString(v) ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
+            puts(s ? s : "");
+            free(s);
+        }
         rc = DP_EXIT_OK;
         goto done;
     }
     if (o.json) {
-        char *s = outs ? cJSON_Print(outs) : NULL;
-        puts(s ? s : "{}");
-        free(s);
+        dp_cli_print_json(outs ? cJSON_Duplicate(outs, true) : cJSON_CreateObject());
     } else {
         const cJSON *k;
         cJSON_ArrayForEach(k, outs)

@@ -9,31 +9,39 @@
 #include "provisioner/engine/stack.h"
 #include "provisioner/session/session.h"
 
-static const char plan_usage[] =
-    "Usage: dmsprov plan -t FILE [--stack NAME] [--parameter KEY=VALUE ...] [--parameters-file FILE]\n"
-    "                    [--json] [--detailed-exitcode] [--out PLAN]\n"
-    "\n"
-    "Reads the stack's live resources (by their ownership tags and by name), compares them with\n"
-    "the template and shows, per resource, what apply would do: + create, ~ update in place,\n"
-    "-/+ replace (naming the property that forces it), - delete. Nothing is changed.\n"
-    "\n"
-    "  -t, --template FILE       the template\n"
-    "  --stack NAME              stack name (default: from the template's file name)\n"
-    "  --parameter KEY=VALUE     a parameter value (repeatable; overrides the file)\n"
-    "  --parameters-file FILE    AWS CLI JSON or a YAML/JSON map of parameter values\n"
-    "  --json                    machine-readable plan (format_version 1: summary, resources with\n"
-    "                            action and property changes; secrets never included)\n"
-    "  --detailed-exitcode       exit 2 when there are changes, 0 when none, 1 on error\n"
-    "  --out PLAN                save the plan for `dmsprov apply PLAN` (NoEcho values are not\n"
-    "                            saved: give them again to apply, or as DMSPROV_PARAM_<Name>)\n";
-
 int dp_cmd_plan(const dp_globals *g, int argc, char **argv)
 {
     dp_stack_opts o;
-    int rc = dp_stack_opts_parse(&o, "plan", argc, argv, plan_usage,
-                                 DP_SO_INPUTS | DP_SO_JSON | DP_SO_DETAILED | DP_SO_OUT | DP_SO_PARALLELISM);
+    dp_stack_opts_init(&o);
+    const dp_option opts[] = {
+        DP_OPT_STRING_REQ('t', "template", &o.template_path, "FILE", "the template"),
+        DP_OPT_STRING(0, "stack", &o.stack, "NAME", "stack name (default: from the template's file name)"),
+        DP_OPT_LIST('p', "parameter", &o.parameter, "KEY=VALUE", "a parameter value (repeatable; overrides the file)"),
+        DP_OPT_STRING(0, "parameters-file", &o.parameters_file, "FILE", "AWS CLI JSON or a YAML/JSON map of parameter values"),
+        DP_OPT_FLAG(0, "json", &o.json,
+                    "machine-readable plan (format_version 1: summary, resources with\n"
+                    "action and property changes; secrets never included; docs/PLAN_JSON.md)"),
+        DP_OPT_FLAG(0, "detailed-exitcode", &o.detailed_exitcode, "exit 2 when there are changes, 0 when none, 1 on error"),
+        DP_OPT_STRING(0, "out", &o.out_plan, "PLAN",
+                      "save the plan for `dmsprov apply PLAN` (NoEcho values are not\n"
+                      "saved: give them again to apply, or as DMSPROV_PARAM_<Name>)"),
+        DP_OPT_INT(0, "parallelism", &o.parallelism, "N", 1, 100, "live reads in flight at once (default 10)"),
+        DP_OPT_END(),
+    };
+    const dp_opt_cmd cmd = {
+        .name = "plan",
+        .options = opts,
+        .description = "Reads the stack's live resources (by their ownership tags and by name), compares them with\n"
+                       "the template and shows, per resource, what apply would do: + create, ~ update in place,\n"
+                       "-/+ replace (naming the property that forces it), - delete. Nothing is changed.\n",
+        .examples = "dmsprov plan -t examples/lab-20.1/template.yaml --stack lab1\n"
+                    "dmsprov plan -t lab.yaml --parameter DbPassword=secret --out lab.plan\n"
+                    "dmsprov plan -t lab.yaml --json | jq -r '.resources[] | select(.action != \"no-op\") | .logical_id'\n"
+                    "dmsprov plan -t lab.yaml --detailed-exitcode >/dev/null; echo $?   # 2: changes pending",
+    };
+    int rc = dp_stack_opts_parse(&o, &cmd, argc, argv);
     if (rc)
-        return rc < 0 ? DP_EXIT_OK : rc;
+        return rc == DP_OPT_HELP ? DP_EXIT_OK : rc;
     dp_err e;
     dp_err_clear(&e);
     dp_stack_session s;
@@ -52,16 +60,16 @@ int dp_cmd_plan(const dp_globals *g, int argc, char **argv)
         dp_session_fail(&e);
         goto done;
     }
-    dp_buf out;
-    dp_buf_init(&out, 0);
     if (o.json) {
-        dp_render_plan_json(&plan, &out);
+        dp_cli_print_json(dp_plan_to_json(&plan, false)); /* docs/PLAN_JSON.md */
     } else {
+        dp_buf out;
+        dp_buf_init(&out, 0);
         dp_render_opts ro = {.color = s.eng.color};
         dp_render_plan(&plan, &ro, &out);
+        fputs(dp_buf_str(&out), stdout);
+        dp_buf_cleanup(&out);
     }
-    fputs(dp_buf_str(&out), stdout);
-    dp_buf_cleanup(&out);
     if (o.out_plan) {
         cJSON *j = dp_plan_to_json(&plan, true);
         char *txt = j ? cJSON_Print(j) : NULL;

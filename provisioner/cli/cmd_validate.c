@@ -1,6 +1,6 @@
 /* cmd_validate.c - `dmsprov validate`: load and check a template, print every problem as
  * file:line:col, and (with --resolve) check dynamic references and SSM-typed parameters
- * against AWS. Also the option parsing shared by template commands (cmd_template.h). */
+ * against AWS. Also the parameter options' reading shared by template commands (cmd_template.h). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,39 +10,27 @@
 #include "provisioner/engine/aws_resolver.h"
 #include "templates/template.h"
 
-static const char validate_usage[] =
-    "Usage: dmsprov validate -t FILE [--parameter KEY=VALUE ...] [--parameters-file FILE] [--resolve] [--json]\n"
-    "\n"
-    "Checks a template without calling AWS: syntax, sections, parameters and their constraints,\n"
-    "conditions, intrinsic functions, resource types and properties against their schemas,\n"
-    "references and dependency cycles. Every problem is printed as 'file:line:col: error: ...',\n"
-    "sorted by position; the exit status is 1 when there is any error.\n"
-    "\n"
-    "  -t, --template FILE       the template (YAML or JSON)\n"
-    "  --parameter KEY=VALUE     a parameter value (repeatable; overrides the file)\n"
-    "  --parameters-file FILE    AWS CLI JSON ([{\"ParameterKey\":…,\"ParameterValue\":…}]) or a YAML/JSON map\n"
-    "  --resolve                 also read {{resolve:…}} references and AWS::SSM::Parameter::Value\n"
-    "                            parameters from AWS (SSM, Secrets Manager)\n"
-    "  --json                    the verdict and every problem as one JSON document on stdout:\n"
-    "                            {\"file\", \"valid\", \"resources\", \"parameters\", \"errors\", \"warnings\",\n"
-    "                             \"diagnostics\": [{\"file\", \"line\", \"column\", \"severity\", \"message\"}]}\n";
-
-void dp_tpl_cli_cleanup(dp_tpl_cli *o) { dp_param_inputs_cleanup(&o->params); }
-
-const char *dp_tpl_cli_opt_value(int argc, char **argv, int *i, const char *lng, const char *shrt, bool *missing)
+void dp_tpl_cli_init(dp_tpl_cli *o)
 {
-    const char *a = argv[*i];
-    size_t n = strlen(lng);
-    *missing = false;
-    if (!strncmp(a, lng, n) && a[n] == '=')
-        return a + n + 1;
-    if (strcmp(a, lng) && !(shrt && !strcmp(a, shrt)))
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
+    memset(o, 0, sizeof *o);
+    dp_param_inputs_init(&o->params);
+}
+
+void dp_tpl_cli_cleanup(dp_tpl_cli *o)
+{
+    dp_param_inputs_cleanup(&o->params);
+    dp_opt_list_cleanup(&o->parameter);
+}
+
+int dp_tpl_cli_param_args(dp_param_inputs *cli, const dp_opt_list *args, const char *cmd)
+{
+    for (size_t i = 0; i < args->n; i++) {
+        dp_err e;
+        dp_err_clear(&e);
+        if (dp_param_inputs_add_arg(cli, args->v[i], &e))
+            return dp_cli_usage_fail(cmd, "%s", e.message);
     }
-    return argv[++*i];
+    return 0;
 }
 
 int dp_tpl_cli_params(dp_param_inputs *params, const char *parameters_file, const dp_param_inputs *cli)
@@ -70,56 +58,14 @@ int dp_tpl_cli_params(dp_param_inputs *params, const char *parameters_file, cons
     return rc;
 }
 
-int dp_tpl_cli_parse(dp_tpl_cli *o, const char *cmd, int argc, char **argv, const char *usage,
-                     bool allow_resolve, bool allow_format)
+int dp_tpl_cli_finish(dp_tpl_cli *o, const char *cmd)
 {
-    memset(o, 0, sizeof *o);
-    dp_param_inputs_init(&o->params);
     dp_param_inputs cli;
     dp_param_inputs_init(&cli);
-    int rc = 0;
-    for (int i = 1; i < argc && !rc; i++) {
-        bool missing = false;
-        const char *v;
-        if (dp_cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            rc = -1;
-        } else if ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--template", "-t", &missing)) || missing) {
-            if (missing)
-                rc = dp_cli_usage_fail(cmd, "%s needs a file name", argv[i]);
-            o->template_path = v;
-        } else if ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--parameters-file", NULL, &missing)) || missing) {
-            if (missing)
-                rc = dp_cli_usage_fail(cmd, "--parameters-file needs a file name");
-            o->parameters_file = v;
-        } else if ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--parameter", "-p", &missing)) || missing) {
-            dp_err e;
-            dp_err_clear(&e);
-            if (missing)
-                rc = dp_cli_usage_fail(cmd, "--parameter needs KEY=VALUE");
-            else if (dp_param_inputs_add_arg(&cli, v, &e))
-                rc = dp_cli_usage_fail(cmd, "%s", e.message);
-        } else if (allow_format && ((v = dp_tpl_cli_opt_value(argc, argv, &i, "--format", NULL, &missing)) || missing)) {
-            if (missing)
-                rc = dp_cli_usage_fail(cmd, "--format needs dot, svg, png or text");
-            else if (strcmp(v, "dot") && strcmp(v, "svg") && strcmp(v, "png") && strcmp(v, "text"))
-                rc = dp_cli_usage_fail(cmd, "unknown format \"%s\" (dot, svg, png or text)", v);
-            o->format = v;
-        } else if (allow_resolve && !strcmp(argv[i], "--resolve")) {
-            o->resolve = true;
-        } else if (allow_resolve && !strcmp(argv[i], "--json")) {
-            o->json = true;
-        } else {
-            rc = dp_cli_usage_fail(cmd, "unknown argument \"%s\"", argv[i]);
-        }
-    }
-    if (!rc && !o->template_path)
-        rc = dp_cli_usage_fail(cmd, "-t FILE is required");
+    int rc = dp_tpl_cli_param_args(&cli, &o->parameter, cmd);
     if (!rc)
         rc = dp_tpl_cli_params(&o->params, o->parameters_file, &cli);
     dp_param_inputs_cleanup(&cli);
-    if (rc)
-        dp_tpl_cli_cleanup(o);
     return rc;
 }
 
@@ -165,9 +111,39 @@ static void print_json(const char *path, const dp_template *t, dp_diags *d)
 int dp_cmd_validate(const dp_globals *g, int argc, char **argv)
 {
     dp_tpl_cli o;
-    int rc = dp_tpl_cli_parse(&o, "validate", argc, argv, validate_usage, true, false);
-    if (rc)
-        return rc < 0 ? DP_EXIT_OK : rc;
+    dp_tpl_cli_init(&o);
+    const dp_option opts[] = {
+        DP_OPT_STRING_REQ('t', "template", &o.template_path, "FILE", "the template (YAML or JSON)"),
+        DP_OPT_LIST('p', "parameter", &o.parameter, "KEY=VALUE", "a parameter value (repeatable; overrides the file)"),
+        DP_OPT_STRING(0, "parameters-file", &o.parameters_file, "FILE",
+                      "AWS CLI JSON ([{\"ParameterKey\":…,\"ParameterValue\":…}]) or a YAML/JSON map"),
+        DP_OPT_FLAG(0, "resolve", &o.resolve,
+                    "also read {{resolve:…}} references and AWS::SSM::Parameter::Value\n"
+                    "parameters from AWS (SSM, Secrets Manager)"),
+        DP_OPT_FLAG(0, "json", &o.json,
+                    "the verdict and every problem as one JSON document on stdout:\n"
+                    "{\"file\", \"valid\", \"resources\", \"parameters\", \"errors\", \"warnings\",\n"
+                    " \"diagnostics\": [{\"file\", \"line\", \"column\", \"severity\", \"message\"}]}"),
+        DP_OPT_END(),
+    };
+    const dp_opt_cmd cmd = {
+        .name = "validate",
+        .options = opts,
+        .description = "Checks a template without calling AWS: syntax, sections, parameters and their constraints,\n"
+                       "conditions, intrinsic functions, resource types and properties against their schemas,\n"
+                       "references and dependency cycles. Every problem is printed as 'file:line:col: error: ...',\n"
+                       "sorted by position; the exit status is 1 when there is any error.\n",
+        .examples = "dmsprov validate -t examples/lab-20.1/template.yaml\n"
+                    "dmsprov validate -t lab.yaml --parameter Env=prod --parameters-file params.json\n"
+                    "dmsprov validate -t lab.yaml --resolve --json | jq '.diagnostics[]'",
+    };
+    int rc = dp_opt_parse(&cmd, argc, argv);
+    if (!rc)
+        rc = dp_tpl_cli_finish(&o, "validate");
+    if (rc) {
+        dp_tpl_cli_cleanup(&o);
+        return rc == DP_OPT_HELP ? DP_EXIT_OK : rc;
+    }
     dp_resolver res;
     memset(&res, 0, sizeof res);
     if (o.resolve) {
@@ -181,10 +157,10 @@ int dp_cmd_validate(const dp_globals *g, int argc, char **argv)
         }
     }
     dp_tpl_context ctx = {.region = region_of(g)};
-    dp_tpl_options opts = {.params = &o.params, .ctx = &ctx, .resolver = o.resolve ? &res : NULL};
+    dp_tpl_options topts = {.params = &o.params, .ctx = &ctx, .resolver = o.resolve ? &res : NULL};
     dp_diags d;
     dp_diags_init(&d);
-    dp_template *t = dp_template_load(o.template_path, &opts, &d);
+    dp_template *t = dp_template_load(o.template_path, &topts, &d);
     if (o.json) {
         print_json(o.template_path, t, &d);
         rc = t ? DP_EXIT_OK : DP_EXIT_ERROR;

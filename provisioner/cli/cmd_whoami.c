@@ -1,4 +1,4 @@
-/* cmd_whoami.c - `dmsprov whoami` and `dmsprov version`. */
+/* cmd_whoami.c - `dmsprov whoami`: the identity, region, endpoint and credential source in use. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,34 +6,29 @@
 
 #include "drivers/core/sts.h"
 #include "provisioner/cli/commands.h"
+#include "provisioner/cli/options.h"
 #include "provisioner/session/session.h"
-
-int dp_cmd_version(const dp_globals *g, int argc, char **argv)
-{
-    (void)g;
-    if (argc > 1 && dp_cli_is_help(argv[1])) {
-        puts("Usage: dmsprov version\n\nPrints dmsprov's version.");
-        return DP_EXIT_OK;
-    }
-    printf("dmsprov %s\n", DP_VERSION);
-    return DP_EXIT_OK;
-}
 
 int dp_cmd_whoami(const dp_globals *g, int argc, char **argv)
 {
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        if (dp_cli_is_help(argv[i])) {
-            puts("Usage: dmsprov whoami [--json]\n\n"
-                 "Calls STS GetCallerIdentity and shows the account, the caller's ARN, the region, the\n"
-                 "endpoint used and where the credentials came from.");
-            return DP_EXIT_OK;
-        }
-        if (!strcmp(argv[i], "--json"))
-            json = true;
-        else
-            return dp_cli_usage_fail("whoami", "unknown option \"%s\"", argv[i]);
-    }
+    const dp_option opts[] = {
+        DP_OPT_FLAG(0, "json", &json,
+                    "{\"Account\", \"Arn\", \"UserId\", \"Region\", \"Endpoint\", \"EndpointSource\",\n"
+                    "\"CredentialsSource\"} as one JSON document"),
+        DP_OPT_END(),
+    };
+    const dp_opt_cmd cmd = {
+        .name = "whoami",
+        .options = opts,
+        .description = "Calls STS GetCallerIdentity and shows the account, the caller's ARN, the region, the\n"
+                       "endpoint used and where the credentials came from.\n",
+        .examples = "dmsprov whoami\n"
+                    "dmsprov --profile lab --region eu-west-1 whoami --json",
+    };
+    int rc = dp_opt_parse(&cmd, argc, argv);
+    if (rc)
+        return rc == DP_OPT_HELP ? DP_EXIT_OK : rc;
     dp_err e;
     dp_err_clear(&e);
     dp_client *c = dp_session_client(g, &e);
@@ -42,7 +37,7 @@ int dp_cmd_whoami(const dp_globals *g, int argc, char **argv)
     dp_identity id;
     dp_endpoint ep;
     dp_creds creds = {0};
-    int rc = DP_EXIT_ERROR;
+    rc = DP_EXIT_ERROR;
     if (dp_client_endpoint(c, &dp_svc_sts, &ep, &e) || dp_client_credentials(c, &creds, &e) ||
         dp_sts_get_caller_identity(c, &id, &e)) {
         rc = dp_session_fail(&e);
@@ -59,11 +54,7 @@ int dp_cmd_whoami(const dp_globals *g, int argc, char **argv)
         cJSON_AddStringToObject(o, "Endpoint", url);
         cJSON_AddStringToObject(o, "EndpointSource", ep.origin);
         cJSON_AddStringToObject(o, "CredentialsSource", creds.source);
-        char *s = cJSON_Print(o);
-        if (s)
-            puts(s);
-        free(s);
-        cJSON_Delete(o);
+        dp_cli_print_json(o);
     } else {
         printf("Account:     %s\nARN:         %s\nRegion:      %s\nEndpoint:    %s (%s)\nCredentials: %s\n",
                id.account, id.arn, dp_client_region(c), url, ep.origin, creds.source);

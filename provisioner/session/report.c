@@ -4,11 +4,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "provisioner/session/session.h"
-
-bool dp_cli_is_help(const char *arg) { return !strcmp(arg, "-h") || !strcmp(arg, "--help"); }
 
 int dp_cli_fail(const char *fmt, ...)
 {

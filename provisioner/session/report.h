@@ -12,7 +12,5 @@ int dp_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dp_cli_print_json(cJSON *doc);
 /* Same for usage errors; returns DP_EXIT_USAGE. */
 int dp_cli_usage_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* True when argv[i] is -h/--help. */
-bool dp_cli_is_help(const char *arg);
 
 #endif

@@ -1,4 +1,5 @@
 /* task_rules.c - pure decisions of `dmsprov task`: durations, wait verdicts, allowed operations. */
+#include "drivers/base/duration.h"
 #include "drivers/base/num.h"
 #include "provisioner/task/task_rules.h"
 
@@ -8,58 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-int dp_task_parse_duration(const char *s, long long *ms)
-{
-    if (!s || !*s)
-        return -1;
-    long long total = 0;
-    const char *p = s;
-    bool bare = true;
-    for (const char *q = s; *q; q++)
-        if (!isdigit((unsigned char)*q))
-            bare = false;
-    while (*p) {
-        if (!isdigit((unsigned char)*p))
-            return -1;
-        long long v = 0;
-        while (isdigit((unsigned char)*p)) {
-            if (v > (LLONG_MAX - 9) / 10)
-                return -1;
-            v = v * 10 + (*p++ - '0');
-        }
-        long long unit;
-        if (bare)
-            unit = 1000;
-        else if (!strncmp(p, "ms", 2))
-            unit = 1, p += 2;
-        else if (*p == 's')
-            unit = 1000, p++;
-        else if (*p == 'm')
-            unit = 60 * 1000LL, p++;
-        else if (*p == 'h')
-            unit = 3600 * 1000LL, p++;
-        else if (*p == 'd')
-            unit = 86400 * 1000LL, p++;
-        else
-            return -1;
-        if (v > (LLONG_MAX - total) / unit)
-            return -1;
-        total += v * unit;
-    }
-    *ms = total;
-    return 0;
-}
+/* The shared parser (drivers/base/duration.h); kept under the task name for its callers. */
+int dp_task_parse_duration(const char *s, long long *ms) { return dp_duration_parse(s, ms); }
 
-void dp_task_format_duration(long long ms, char *out, size_t n)
-{
-    long long s = ms < 0 ? 0 : ms / 1000;
-    if (s < 60)
-        snprintf(out, n, "%llds", s);
-    else if (s < 3600)
-        snprintf(out, n, "%lldm%02llds", s / 60, s % 60);
-    else
-        snprintf(out, n, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
-}
+void dp_task_format_duration(long long ms, char *out, size_t n) { dp_duration_format(ms, out, n); }
 
 static const char *const target_names[] = {"running", "stopped", "full-load-complete", "ready", "settled", "deleted"};
 

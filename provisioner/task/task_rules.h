@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* "90s", "10m", "1h30m", "500ms", "2h" or a bare number of seconds -> milliseconds.
- * 0 ok; -1 for anything else (empty, negative, unknown unit, overflow). */
+/* dp_duration_parse / dp_duration_format (drivers/base/duration.h) under their task names:
+ * "90s", "10m", "1h30m", "500ms", "2h" or a bare number of seconds -> milliseconds. */
 int dp_task_parse_duration(const char *s, long long *ms);
 /* "45s", "1m05s", "2h03m" (whole seconds, rounded down); "0s" for <1 s. */
 void dp_task_format_duration(long long ms, char *out, size_t n);
