@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "provisioner/cli/cmd_template.h"
+#include "provisioner/engine/engine.h"
 #include "templates/dot.h"
 #include "templates/template.h"
 
@@ -113,7 +114,7 @@ int dp_cmd_graph(const dp_globals *g, int argc, char **argv)
     dp_tpl_context ctx = {.region = g ? g->region : NULL};
     if (!ctx.region)
         ctx.region = getenv("AWS_REGION");
-    dp_tpl_options topts = {.params = &o.params, .ctx = &ctx};
+    dp_tpl_options topts = {.params = &o.params, .ctx = &ctx, .type_rules = dp_engine_type_rules()};
     dp_diags d;
     dp_diags_init(&d);
     dp_template *t = dp_template_load(o.template_path, &topts, &d);

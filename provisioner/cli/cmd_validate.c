@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "provisioner/cli/cmd_template.h"
+#include "provisioner/engine/engine.h"
 #include "provisioner/engine/aws_resolver.h"
 #include "templates/template.h"
 
@@ -157,7 +158,8 @@ int dp_cmd_validate(const dp_globals *g, int argc, char **argv)
         }
     }
     dp_tpl_context ctx = {.region = region_of(g)};
-    dp_tpl_options topts = {.params = &o.params, .ctx = &ctx, .resolver = o.resolve ? &res : NULL};
+    dp_tpl_options topts = {.params = &o.params, .ctx = &ctx, .resolver = o.resolve ? &res : NULL,
+                            .type_rules = dp_engine_type_rules()};
     dp_diags d;
     dp_diags_init(&d);
     dp_template *t = dp_template_load(o.template_path, &topts, &d);
