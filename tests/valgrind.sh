@@ -12,7 +12,7 @@
 # case passes with no valgrind error, 1 otherwise (the failing cases are listed).
 set -u
 build=${1:?usage: tests/valgrind.sh BUILD_DIR [CTEST_REGEX]}
-regex=${2:-'^(unit\.(endpoint|retry|protocols|pager|num|config|creds|creds_assume|creds_remote|sigv4_s3|password|rds_common|dms_settings|parsers_fuzz)|sigv4\.|unit\.(engine_[a-z_]+|state|rotate_[a-z_]+|task_[a-z_]+|template_[a-z_]+)$|templates\.(good|bad)\.)'}
+regex=${2:-'^(unit\.(endpoint|retry|protocols|pager|num|cli_options|driver_table|config|creds|creds_assume|creds_remote|sigv4_s3|password|rds_common|dms_settings|parsers_fuzz)|sigv4\.|unit\.(engine_[a-z_]+|state|rotate_[a-z_]+|task_[a-z_]+|template_[a-z_]+)$|templates\.(good|bad)\.)'}
 
 for tool in valgrind ctest jq; do
     command -v "$tool" >/dev/null || { echo "valgrind.sh: $tool not found" >&2; exit 2; }
