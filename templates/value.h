@@ -34,6 +34,7 @@
 
 #include "drivers/base/buf.h"
 #include "drivers/base/err.h"
+#include "drivers/base/jsonutil.h"
 
 #define DP_MARK_SECRET "dp:secret"
 #define DP_MARK_UNKNOWN "dp:unknown"
@@ -68,10 +69,5 @@ const char *dp_value_number_text(const cJSON *v);
 /* CloudFormation's scalar-to-string conversion (string as is, number as written, true/false).
  * Returns -1 for null, lists, mappings and markers. */
 int dp_value_scalar_string(const cJSON *v, dp_buf *out);
-
-/* A deep copy with object keys sorted (byte order), recursively. */
-cJSON *dp_json_sorted(const cJSON *v);
-/* Compact, key-sorted JSON text (caller frees), or NULL on OOM. */
-char *dp_json_canonical(const cJSON *v);
 
 #endif

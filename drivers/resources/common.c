@@ -14,72 +14,6 @@
 #include "drivers/base/num.h"
 #include "drivers/base/rand.h"
 
-void dp_progress_init(dp_progress *p) { memset(p, 0, sizeof *p); }
-
-void dp_progress_cleanup(dp_progress *p)
-{
-    cJSON_Delete(p->context);
-    cJSON_Delete(p->model);
-    p->context = p->model = NULL;
-}
-
-void dp_progress_success(dp_progress *p, cJSON *model)
-{
-    cJSON_Delete(p->model);
-    cJSON_Delete(p->context);
-    p->context = NULL;
-    p->model = model;
-    p->status = DP_OP_SUCCESS;
-}
-
-/* Scrubs the secret-named string properties of desired from an error message: a service's
- * validation message may echo a value we sent. Tags and a non-SecureString "Value" are not
- * secrets (and scrubbing short common words would garble the message). */
-static void scrub_secrets(dp_err *e, const cJSON *obj, int depth)
-{
-    const cJSON *m;
-    if (depth > 8 || !(cJSON_IsObject(obj) || cJSON_IsArray(obj)))
-        return;
-    bool secure = cJSON_IsObject(obj) && dp_prop_str(obj, "Type") && !strcmp(dp_prop_str(obj, "Type"), "SecureString");
-    cJSON_ArrayForEach(m, obj)
-    {
-        if (m->string && !strcmp(m->string, "Tags"))
-            continue;
-        if (cJSON_IsString(m) && m->string && dp_log_is_secret_name(m->string, strlen(m->string)) &&
-            (secure || strcasecmp(m->string, "Value")))
-            dp_err_scrub(e, m->valuestring);
-        else
-            scrub_secrets(e, m, depth + 1);
-    }
-}
-
-void dp_progress_fail(dp_progress *p, const dp_resource_req *r, const char *verb, const dp_err *e)
-{
-    p->status = DP_OP_FAILED;
-    if (e)
-        p->err = *e;
-    if (r)
-        scrub_secrets(&p->err, r->desired, 0);
-    if (!p->err.kind)
-        p->err.kind = DP_E_INTERNAL;
-    if (r && r->logical_id)
-        dp_err_prefix(&p->err, "%s %s", verb, r->logical_id);
-    cJSON_Delete(p->context);
-    p->context = NULL;
-}
-
-void dp_progress_failf(dp_progress *p, enum dp_err_kind kind, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    p->status = DP_OP_FAILED;
-    p->err.kind = kind;
-    vsnprintf(p->err.message, sizeof p->err.message, fmt, ap);
-    va_end(ap);
-    cJSON_Delete(p->context);
-    p->context = NULL;
-}
-
 bool dp_refuse_unsupported(const char *type, const dp_resource_req *r, const char *verb, dp_progress *p)
 {
     const char *bad = dp_driver_unsupported(dp_driver_find(type), r->desired);
@@ -121,24 +55,6 @@ void dp_progress_wait(dp_progress *p, const dp_resource_req *r, cJSON *ctx, cons
     p->status = DP_OP_IN_PROGRESS;
     p->delay_ms = dp_poll_delay_ms(polls, dp_random_unit());
     snprintf(p->status_text, sizeof p->status_text, "%s", status_text ? status_text : "");
-}
-
-cJSON *dp_model_new(const char *physical_id, cJSON *props)
-{
-    cJSON *m = cJSON_CreateObject();
-    cJSON_AddStringToObject(m, "PhysicalId", physical_id ? physical_id : "");
-    cJSON_AddItemToObject(m, "Properties", props ? props : cJSON_CreateObject());
-    cJSON_AddObjectToObject(m, "Attributes");
-    return m;
-}
-
-void dp_model_attr(cJSON *model, const char *name, const char *value)
-{
-    cJSON *a = cJSON_GetObjectItemCaseSensitive(model, "Attributes");
-    if (!a || !value)
-        return;
-    cJSON_DeleteItemFromObjectCaseSensitive(a, name);
-    cJSON_AddStringToObject(a, name, value);
 }
 
 cJSON *dp_tag_new(const char *k, const char *v)
@@ -305,42 +221,3 @@ char *dp_prop_json_text(const cJSON *obj, const char *name)
     return v ? cJSON_PrintUnformatted(v) : NULL;
 }
 
-static cJSON *sorted_copy(const cJSON *v)
-{
-    if (cJSON_IsArray(v)) {
-        cJSON *a = cJSON_CreateArray();
-        const cJSON *k;
-        cJSON_ArrayForEach(k, v) cJSON_AddItemToArray(a, sorted_copy(k));
-        return a;
-    }
-    if (!cJSON_IsObject(v))
-        return cJSON_Duplicate(v, 1);
-    size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
-    const cJSON **keys = n ? calloc(n, sizeof *keys) : NULL;
-    const cJSON *k;
-    cJSON_ArrayForEach(k, v) if (keys) keys[i++] = k;
-    /* insertion sort: documents are small */
-    for (size_t a = 1; a < i; a++)
-        for (size_t b = a; b > 0 && strcmp(keys[b - 1]->string, keys[b]->string) > 0; b--) {
-            const cJSON *t = keys[b];
-            keys[b] = keys[b - 1];
-            keys[b - 1] = t;
-        }
-    cJSON *o = cJSON_CreateObject();
-    for (size_t a = 0; a < i; a++)
-        cJSON_AddItemToObject(o, keys[a]->string, sorted_copy(keys[a]));
-    free(keys);
-    return o;
-}
-
-char *dp_json_canonical_text(const char *text)
-{
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    if (!j)
-        return NULL;
-    cJSON *s = sorted_copy(j);
-    cJSON_Delete(j);
-    char *out = s ? cJSON_PrintUnformatted(s) : NULL;
-    cJSON_Delete(s);
-    return out;
-}

@@ -9,19 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "drivers/base/jsonutil.h"
 #include "drivers/resources/driver.h"
 
-#define DP_TAG_STACK "dmsprov:stack"
-#define DP_TAG_LOGICAL_ID "dmsprov:logical-id"
-
-/* ---- progress ---- */
-/* SUCCESS with model (taken: the progress owns it afterwards). */
-void dp_progress_success(dp_progress *p, cJSON *model);
-/* FAILED, copying e and prefixing "<verb> <type> <logical id>: " to the message. */
-void dp_progress_fail(dp_progress *p, const dp_resource_req *r, const char *verb, const dp_err *e);
-/* FAILED with a message of our own (no AWS error). */
-void dp_progress_failf(dp_progress *p, enum dp_err_kind kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* ---- progress (the events themselves are in driver.h) ---- */
 /* The one way a driver refuses a property it cannot apply (DP_CAP_REFUSES_OTHERS): when
  * r->desired has a top-level property outside the .applies of type's entry, fails p
  * (DP_E_INPUT, "<verb> <logical id>: <property> is not supported by dmsprov for <type>") and
@@ -30,9 +21,6 @@ bool dp_refuse_unsupported(const char *type, const dp_resource_req *r, const cha
 /* IN_PROGRESS: waits a little longer each time. ctx (taken) is the state to carry; the poll
  * count is kept in it under "dp:polls" and drives the delay. */
 void dp_progress_wait(dp_progress *p, const dp_resource_req *r, cJSON *ctx, const char *status_text);
-/* New model {"PhysicalId": id, "Properties": props (taken), "Attributes": {}}. */
-cJSON *dp_model_new(const char *physical_id, cJSON *props);
-void dp_model_attr(cJSON *model, const char *name, const char *value);
 
 /* Adaptive polling: short at first, backing off with jitter toward a cap, so a resource
  * that becomes ready is seen soon without flooding the API.
@@ -72,8 +60,5 @@ bool dp_prop_bool(const cJSON *obj, const char *name, bool fallback);
 long dp_prop_long(const cJSON *obj, const char *name, long fallback);
 /* JSON text of a JSON-document property (string as is, object printed compactly); owned. */
 char *dp_prop_json_text(const cJSON *obj, const char *name);
-/* Canonical JSON text (keys sorted, compact) of a JSON document given as text; owned, NULL
- * when it is not JSON. Drivers use it to normalise policy documents and DMS settings. */
-char *dp_json_canonical_text(const char *text);
 
 #endif

@@ -154,7 +154,23 @@ bool dp_driver_may_reference(const dp_driver *d, const char *to);
 /* d's typical seconds for op; 2 when d is NULL or leaves it 0. */
 double dp_driver_seconds(const dp_driver *d, dp_driver_op op);
 
+/* The ownership tags every resource dmsprov creates carries: they, not the local state, decide
+ * what a stack owns (list() finds a stack's resources by them). */
+#define DP_TAG_STACK "dmsprov:stack"
+#define DP_TAG_LOGICAL_ID "dmsprov:logical-id"
+
+/* ---- progress events and models (progress.c) ---- */
 void dp_progress_init(dp_progress *p);
 void dp_progress_cleanup(dp_progress *p);
+/* SUCCESS with model (taken: the progress owns it afterwards). */
+void dp_progress_success(dp_progress *p, cJSON *model);
+/* FAILED, copying e and prefixing "<verb> <type> <logical id>: " to the message. */
+void dp_progress_fail(dp_progress *p, const dp_resource_req *r, const char *verb, const dp_err *e);
+/* FAILED with a message of our own (no AWS error). */
+void dp_progress_failf(dp_progress *p, enum dp_err_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* New model {"PhysicalId": id, "Properties": props (taken), "Attributes": {}}. */
+cJSON *dp_model_new(const char *physical_id, cJSON *props);
+void dp_model_attr(cJSON *model, const char *name, const char *value);
 
 #endif

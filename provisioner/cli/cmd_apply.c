@@ -113,27 +113,27 @@ static void print_outputs(const cJSON *outs)
     }
 }
 
-int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
+/* Parses apply's options into o (initialised by the caller). 0 to go on; DP_OPT_HELP when
+ * help was printed; otherwise the exit status of a usage error (printed). */
+static int parse(dp_stack_opts *o, int argc, char **argv)
 {
-    dp_stack_opts o;
-    dp_stack_opts_init(&o);
     const dp_option opts[] = {
-        DP_OPT_STRING('t', "template", &o.template_path, "FILE", "the template (not with PLAN)"),
-        DP_OPT_STRING(0, "stack", &o.stack, "NAME", "stack name (default: from the template's file name)"),
-        DP_OPT_LIST('p', "parameter", &o.parameter, "KEY=VALUE", "a parameter value (repeatable; overrides the file)"),
-        DP_OPT_STRING(0, "parameters-file", &o.parameters_file, "FILE", "AWS CLI JSON or a YAML/JSON map of parameter values"),
-        DP_OPT_FLAG(0, "auto-approve", &o.auto_approve, "do not ask (required without a terminal)"),
-        DP_OPT_INT(0, "parallelism", &o.parallelism, "N", 1, 100, "operations in flight at once (default 10)"),
-        DP_OPT_FLAG(0, "rollback-on-failure", &o.rollback, "on a failure, delete what this run created"),
-        DP_OPT_FLAG(0, "empty-buckets", &o.empty_buckets, "S3 buckets being deleted may be emptied first"),
-        DP_OPT_FLAG(0, "break-lock", &o.break_lock, "take the stack's lock even if another run holds it (stale lock)"),
-        DP_OPT_FLAG(0, "json", &o.json,
+        DP_OPT_STRING('t', "template", &o->template_path, "FILE", "the template (not with PLAN)"),
+        DP_OPT_STRING(0, "stack", &o->stack, "NAME", "stack name (default: from the template's file name)"),
+        DP_OPT_LIST('p', "parameter", &o->parameter, "KEY=VALUE", "a parameter value (repeatable; overrides the file)"),
+        DP_OPT_STRING(0, "parameters-file", &o->parameters_file, "FILE", "AWS CLI JSON or a YAML/JSON map of parameter values"),
+        DP_OPT_FLAG(0, "auto-approve", &o->auto_approve, "do not ask (required without a terminal)"),
+        DP_OPT_INT(0, "parallelism", &o->parallelism, "N", 1, 100, "operations in flight at once (default 10)"),
+        DP_OPT_FLAG(0, "rollback-on-failure", &o->rollback, "on a failure, delete what this run created"),
+        DP_OPT_FLAG(0, "empty-buckets", &o->empty_buckets, "S3 buckets being deleted may be emptied first"),
+        DP_OPT_FLAG(0, "break-lock", &o->break_lock, "take the stack's lock even if another run holds it (stale lock)"),
+        DP_OPT_FLAG(0, "json", &o->json,
                     "for programs: the plan and progress go to stderr; stdout gets one\n"
                     "JSON document: {\"stack\", \"applied\", \"summary\": {\"added\", \"changed\",\n"
                     "\"replaced\", \"destroyed\"}, \"elapsed_s\", \"outputs\"}, or {\"stack\",\n"
                     "\"applied\": false, \"error\"} when an operation fails (other errors:\n"
                     "stderr and the exit status only); needs --auto-approve or PLAN"),
-        DP_OPT_ARG("PLAN", &o.plan_file,
+        DP_OPT_ARG("PLAN", &o->plan_file,
                    "a plan saved by `dmsprov plan --out PLAN`: applied as is, refused\n"
                    "if the template or the live resources changed since. NoEcho\n"
                    "parameters are not in the file: pass them with --parameter or\n"
@@ -156,21 +156,82 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
                     "dmsprov plan -t lab.yaml --out lab.plan && dmsprov apply lab.plan\n"
                     "dmsprov apply -t lab.yaml --auto-approve --json | jq .summary",
     };
-    int rc = dp_stack_opts_parse(&o, &cmd, argc, argv);
+    int rc = dp_stack_opts_parse(o, &cmd, argc, argv);
     if (rc)
-        return rc == DP_OPT_HELP ? DP_EXIT_OK : rc;
-    if (o.plan_file && o.template_path) {
-        dp_stack_opts_cleanup(&o);
+        return rc;
+    if (o->plan_file && o->template_path)
         return dp_cli_usage_fail("apply", "apply PLAN applies the saved plan's template: drop -t");
-    }
-    if (!o.template_path && !o.plan_file) {
-        dp_stack_opts_cleanup(&o);
+    if (!o->template_path && !o->plan_file)
         return dp_cli_usage_fail("apply", "-t FILE is required");
-    }
-    if (o.json && !o.auto_approve && !o.plan_file) {
-        dp_stack_opts_cleanup(&o);
+    if (o->json && !o->auto_approve && !o->plan_file)
         return dp_cli_usage_fail("apply", "--json needs --auto-approve (or a saved PLAN): a program cannot answer "
                                           "the confirmation prompt");
+    return 0;
+}
+
+/* The benchmark's view of the run (bench/README.md): per-operation timings, written to
+ * DMSPROV_APPLY_TRACE when it is set. */
+static void write_trace(const dp_apply_result *res, const dp_plan *plan)
+{
+    const char *trace_path = getenv("DMSPROV_APPLY_TRACE");
+    if (!trace_path || !*trace_path || !res->trace)
+        return;
+    cJSON *tr = cJSON_CreateObject();
+    cJSON_AddNumberToObject(tr, "wall_s", res->stats.wall_s);
+    cJSON_AddNumberToObject(tr, "api_requests", (double)res->requests);
+    cJSON_AddNumberToObject(tr, "plan_api_requests", (double)plan->read_requests);
+    cJSON_AddNumberToObject(tr, "max_in_flight", res->stats.max_in_flight);
+    cJSON_AddItemToObject(tr, "operations", cJSON_Duplicate(res->trace, true));
+    char *txt = cJSON_Print(tr);
+    cJSON_Delete(tr);
+    dp_err e;
+    dp_err_clear(&e);
+    if (!txt || dp_write_file_atomic(trace_path, txt, strlen(txt), &e))
+        dp_warn("could not write the apply trace to %s", trace_path);
+    free(txt);
+}
+
+/* A failed apply: one line on stderr (what was done is kept; how to carry on), and the
+ * --json result. */
+static void report_failure(const dp_stack_session *s, const dp_apply_result *res, const dp_err *e, bool json)
+{
+    char line[1400];
+    dp_err_format(e, line, sizeof line);
+    dp_buf failure;
+    dp_buf_init(&failure, 0);
+    if (res->state_unsaved)
+        dp_buf_printf(&failure,
+                      "%s; operations completed since are not in the state: once it can be written, run "
+                      "apply again (it finds them by their ownership tags)",
+                      res->error);
+    else
+        dp_buf_printf(&failure, "%s; what was completed is recorded in %s: run apply again to continue",
+                      res->error[0] ? res->error : line, dp_state_describe(s->store, s->stack));
+    dp_cli_fail("%s", dp_buf_str(&failure));
+    if (json)
+        print_json_result(s->stack, res, dp_buf_str(&failure));
+    dp_buf_cleanup(&failure);
+}
+
+/* What the state records of the template this apply used. */
+static void record_template(cJSON *state, const dp_stack_session *s)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(state, "template_hash");
+    cJSON_AddStringToObject(state, "template_hash", s->template_hash);
+    cJSON_DeleteItemFromObjectCaseSensitive(state, "template");
+    cJSON_AddStringToObject(state, "template", s->template_path);
+    cJSON_DeleteItemFromObjectCaseSensitive(state, "parameters");
+    cJSON_AddItemToObject(state, "parameters", cJSON_Duplicate(s->params_public, true));
+}
+
+int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
+{
+    dp_stack_opts o;
+    dp_stack_opts_init(&o);
+    int rc = parse(&o, argc, argv);
+    if (rc) {
+        dp_stack_opts_cleanup(&o);
+        return rc == DP_OPT_HELP ? DP_EXIT_OK : rc;
     }
     FILE *human = o.json ? stderr : stdout; /* with --json, stdout holds only the result */
     dp_err e;
@@ -242,12 +303,7 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
     }
     if (changes)
         fputc('\n', human);
-    cJSON_DeleteItemFromObjectCaseSensitive(state, "template_hash");
-    cJSON_AddStringToObject(state, "template_hash", s.template_hash);
-    cJSON_DeleteItemFromObjectCaseSensitive(state, "template");
-    cJSON_AddStringToObject(state, "template", s.template_path);
-    cJSON_DeleteItemFromObjectCaseSensitive(state, "parameters");
-    cJSON_AddItemToObject(state, "parameters", cJSON_Duplicate(s.params_public, true));
+    record_template(state, &s);
     dp_apply_opts ao = {.rollback_on_failure = o.rollback, .empty_buckets = o.empty_buckets,
                         .interrupt = dp_interrupt_level()};
     if (dp_interrupt_arm())
@@ -255,39 +311,10 @@ int dp_cmd_apply(const dp_globals *g, int argc, char **argv)
     int arc = dp_apply_run(&s.eng, &plan, &s.desired, state, &ao, &res, &e);
     dp_interrupt_disarm();
     if (arc) {
-        char line[1400];
-        dp_err_format(&e, line, sizeof line);
-        dp_buf failure;
-        dp_buf_init(&failure, 0);
-        if (res.state_unsaved)
-            dp_buf_printf(&failure,
-                          "%s; operations completed since are not in the state: once it can be written, run "
-                          "apply again (it finds them by their ownership tags)",
-                          res.error);
-        else
-            dp_buf_printf(&failure, "%s; what was completed is recorded in %s: run apply again to continue",
-                          res.error[0] ? res.error : line, dp_state_describe(s.store, s.stack));
-        dp_cli_fail("%s", dp_buf_str(&failure));
-        if (o.json)
-            print_json_result(s.stack, &res, dp_buf_str(&failure));
-        dp_buf_cleanup(&failure);
+        report_failure(&s, &res, &e, o.json);
         goto done;
     }
-    /* The benchmark's view of the run (bench/README.md): per-operation timings. */
-    const char *trace_path = getenv("DMSPROV_APPLY_TRACE");
-    if (trace_path && *trace_path && res.trace) {
-        cJSON *tr = cJSON_CreateObject();
-        cJSON_AddNumberToObject(tr, "wall_s", res.stats.wall_s);
-        cJSON_AddNumberToObject(tr, "api_requests", (double)res.requests);
-        cJSON_AddNumberToObject(tr, "plan_api_requests", (double)plan.read_requests);
-        cJSON_AddNumberToObject(tr, "max_in_flight", res.stats.max_in_flight);
-        cJSON_AddItemToObject(tr, "operations", cJSON_Duplicate(res.trace, true));
-        char *txt = cJSON_Print(tr);
-        cJSON_Delete(tr);
-        if (!txt || dp_write_file_atomic(trace_path, txt, strlen(txt), &e))
-            dp_warn("could not write the apply trace to %s", trace_path);
-        free(txt);
-    }
+    write_trace(&res, &plan);
     char el[32];
     dp_exec_format_elapsed(res.stats.wall_s, el, sizeof el);
     if (o.json) {

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "drivers/resources/common.h"
+#include "drivers/base/jsonutil.h"
+#include "drivers/resources/driver.h"
 #include "templates/value.h"
 
 enum op { OP_CREATE, OP_UPDATE, OP_DELETE };
@@ -145,7 +146,7 @@ static void record_resource(apply_run *r, const dp_action *a, anode *nd, const c
     if (!ent)
         return;
     cJSON_AddStringToObject(ent, "type", a->type);
-    const char *pid = model ? dp_prop_str(model, "PhysicalId") : NULL;
+    const char *pid = model ? dp_json_str(model, "PhysicalId") : NULL;
     if (!pid)
         pid = a->physical_id;
     if (pid)
@@ -205,7 +206,7 @@ static void set_known(apply_run *r, size_t action, const cJSON *model)
 {
     pthread_mutex_lock(&r->known_mu);
     known_res *k = &r->known[action];
-    const char *pid = dp_prop_str(model, "PhysicalId");
+    const char *pid = dp_json_str(model, "PhysicalId");
     char *copy = pid ? strdup(pid) : NULL;
     if (copy) { /* on OOM the id known before stays */
         free(k->physical_id);
@@ -363,7 +364,7 @@ static void done(void *ctx, size_t i, dp_progress *p)
             r->created_now[nd->action] = true;
         say(r, "%s %s: %s complete after %s [id=%s]", a->type, a->logical_id,
             nd->op == OP_CREATE ? (a->kind == DP_ACT_REPLACE ? "replacement" : "creation") : "update", el,
-            dp_prop_str(p->model, "PhysicalId") ? dp_prop_str(p->model, "PhysicalId") : "");
+            dp_json_str(p->model, "PhysicalId") ? dp_json_str(p->model, "PhysicalId") : "");
         if (nd->op == OP_CREATE && a->kind == DP_ACT_CREATE)
             r->res->created++;
         else if (nd->op == OP_UPDATE)

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "drivers/resources/common.h"
+#include "drivers/base/jsonutil.h"
+#include "drivers/resources/driver.h"
 #include "templates/value.h"
 
 void dp_changes_cleanup(dp_changes *c)
@@ -68,7 +69,7 @@ static char *json_doc_text(const cJSON *v)
 static int tag_cmp(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    const char *kx = dp_prop_str(x, "Key"), *ky = dp_prop_str(y, "Key");
+    const char *kx = dp_json_str(x, "Key"), *ky = dp_json_str(y, "Key");
     return strcmp(kx ? kx : "", ky ? ky : "");
 }
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/resources/common.h"
+#include "drivers/resources/driver.h"
 #include "provisioner/engine/exec.h"
 #include "templates/value.h"
 

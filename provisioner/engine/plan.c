@@ -7,7 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "drivers/resources/common.h"
+#include "drivers/base/jsonutil.h"
+#include "drivers/resources/driver.h"
 #include "templates/value.h"
 
 void dp_plan_init(dp_plan *p) { memset(p, 0, sizeof *p); }

@@ -1,7 +1,8 @@
 """check_layering.py - proves that the build enforces the layering rules: for each library, a
 header of a library it may use compiles with that library's own flags, and a header of one it
 must not use fails to compile ("No such file"). Flags come from the build's
-compile_commands.json, so the check sees exactly what the compiler sees.
+compile_commands.json, so the check sees exactly what the compiler sees. Within a library it
+links, the engine may name only drivers/resources/driver.h (checked in its sources).
 
 usage: check_layering.py BUILD_DIR
 """
@@ -34,6 +35,29 @@ RULES = {
     "provisioner/cli": (["provisioner/engine/engine.h", "provisioner/rotate/rotate.h", "provisioner/task/task_args.h"],
                         []),
 }
+
+
+# folder -> (include prefix, the only headers under it the folder's sources may name): the
+# engine reaches drivers through driver.h alone, so it names no resource type.
+SOURCE_RULES = {
+    "provisioner/engine": ("drivers/resources/", {"drivers/resources/driver.h"}),
+}
+
+
+def check_sources(folder, prefix, allowed):
+    """Lines of folder's own sources that include a header under prefix other than allowed."""
+    bad = []
+    root = os.path.join(SOURCE_DIR, folder)
+    for name in sorted(os.listdir(root)):
+        if not name.endswith((".c", ".h")):
+            continue
+        for no, line in enumerate(open(os.path.join(root, name)), 1):
+            m = line.strip()
+            if m.startswith('#include "' + prefix):
+                header = m.split('"')[1]
+                if header not in allowed:
+                    bad.append(f"{folder}/{name}:{no}: {header}")
+    return bad
 
 
 def command_for(entries, folder):
@@ -87,6 +111,13 @@ def main():
             else:
                 failed += 1
                 print(f"FAIL {folder} must not reach {h}, but " + ("it compiles" if ok else f"it failed otherwise:\n{err}"))
+    for folder, (prefix, allowed) in SOURCE_RULES.items():
+        bad = check_sources(folder, prefix, allowed)
+        if bad:
+            failed += 1
+            print(f"FAIL {folder} may include only {', '.join(sorted(allowed))} under {prefix}:\n  " + "\n  ".join(bad))
+        else:
+            passed += 1
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
