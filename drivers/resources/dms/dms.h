@@ -47,8 +47,9 @@ bool dp_dms_same_strings(const cJSON *a, const cJSON *b);
 
 /* ---- AWS helpers ---- */
 bool dp_dms_not_found(const dp_err *e);
-/* Describe<op> with one filter name=value; 0 with *item (owned) = the first element of
- * out[list_key], 1 when nothing matches (ResourceNotFoundFault or an empty list), -1 on error. */
+/* Describe<op> with one filter name=value, the lookup convention of err.h: DP_FOUND with *item
+ * (owned) = the first element of out[list_key], DP_MISSING when nothing matches
+ * (ResourceNotFoundFault or an empty list), -1 on error. */
 int dp_dms_describe_one(dp_client *c, const char *op, const char *list_key, const char *filter,
                         const char *value, cJSON **item, dp_err *e);
 /* The resource's tags as [{"Key","Value"}] (owned). */

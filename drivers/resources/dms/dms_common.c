@@ -26,7 +26,7 @@ int dp_dms_describe_one(dp_client *c, const char *op, const char *list_key, cons
     if (rc) {
         if (dp_dms_not_found(e)) {
             dp_err_clear(e);
-            return 1;
+            return DP_MISSING;
         }
         return -1;
     }
@@ -34,7 +34,7 @@ int dp_dms_describe_one(dp_client *c, const char *op, const char *list_key, cons
     if (first)
         *item = cJSON_Duplicate(first, 1);
     cJSON_Delete(out);
-    return *item ? 0 : 1;
+    return *item ? DP_FOUND : DP_MISSING;
 }
 
 int dp_dms_tags(dp_client *c, const char *arn, cJSON **tags, dp_err *e)

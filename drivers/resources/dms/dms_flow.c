@@ -40,11 +40,11 @@ int dp_dms_current(const dp_dms_kind *k, const dp_resource_req *r, dp_progress *
     dp_err e;
     dp_err_clear(&e);
     int rc = dp_dms_describe_arn(k, r->client, r->physical_id, item, &e);
-    if (rc == 1)
+    if (rc == DP_MISSING)
         dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s not found", k->what, r->physical_id);
-    else if (rc)
+    else if (rc < 0)
         dp_progress_fail(p, r, verb, &e);
-    return rc ? -1 : 0;
+    return rc == DP_FOUND ? 0 : -1;
 }
 
 void dp_dms_read(const dp_dms_kind *k, const dp_resource_req *r, dp_progress *p)
@@ -62,8 +62,8 @@ void dp_dms_wait_available(const dp_dms_kind *k, const dp_resource_req *r, dp_pr
     dp_err_clear(&e);
     cJSON *item = NULL;
     int rc = dp_dms_describe_arn(k, r->client, arn, &item, &e);
-    if (rc) {
-        if (rc == 1)
+    if (rc != DP_FOUND) {
+        if (rc == DP_MISSING)
             dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s: %s %s disappeared", verb, r->logical_id, k->what, arn);
         else
             dp_progress_fail(p, r, verb, &e);
@@ -86,6 +86,7 @@ void dp_dms_wait_available(const dp_dms_kind *k, const dp_resource_req *r, dp_pr
     cJSON_Delete(item);
 }
 
+/* The lookup convention of err.h, as dp_dms_describe_one. */
 static int find_by_name(const dp_dms_kind *k, dp_client *c, const char *id, cJSON **item, dp_err *e)
 {
     return dp_dms_describe_one(c, k->describe_op, k->list_key, k->id_filter, id, item, e);
@@ -108,7 +109,7 @@ void dp_dms_create(const dp_dms_kind *k, const dp_resource_req *r, dp_progress *
     dp_err_clear(&e);
     cJSON *item = NULL;
     int rc = find_by_name(k, r->client, id, &item, &e);
-    if (rc == 1) {
+    if (rc == DP_MISSING) {
         cJSON *in = cJSON_CreateObject(), *out = NULL;
         cJSON_AddStringToObject(in, k->id_prop, id);
         k->create_input(in, r);
@@ -130,7 +131,7 @@ void dp_dms_create(const dp_dms_kind *k, const dp_resource_req *r, dp_progress *
         dp_err_clear(&e);
         rc = find_by_name(k, r->client, id, &item, &e);
     }
-    if (rc) {
+    if (rc != DP_FOUND) {
         dp_progress_fail(p, r, "creating", &e);
         return;
     }
@@ -156,10 +157,10 @@ static void wait_deleted(const dp_dms_kind *k, const dp_resource_req *r, dp_prog
     dp_err_clear(&e);
     cJSON *item = NULL;
     int rc = dp_dms_describe_arn(k, r->client, r->physical_id, &item, &e);
-    const char *status = rc ? NULL : dp_prop_str(item, k->status_field);
-    if (rc == 1) {
+    const char *status = rc == DP_FOUND ? dp_prop_str(item, k->status_field) : NULL;
+    if (rc == DP_MISSING) {
         dp_progress_success(p, NULL);
-    } else if (rc) {
+    } else if (rc < 0) {
         dp_progress_fail(p, r, "deleting", &e);
     } else if (listed(k->again, status)) {
         dp_progress_failf(p, DP_E_AWS, "deleting %s: %s %s is %s again", r->logical_id, k->what, r->physical_id,
@@ -197,7 +198,7 @@ void dp_dms_delete(const dp_dms_kind *k, const dp_resource_req *r, dp_progress *
         dp_err e2;
         dp_err_clear(&e2);
         const char *status = NULL;
-        if (dp_dms_describe_arn(k, r->client, r->physical_id, &item, &e2) == 0)
+        if (dp_dms_describe_arn(k, r->client, r->physical_id, &item, &e2) == DP_FOUND)
             status = dp_prop_str(item, k->status_field);
         if (status && !strcmp(status, "deleting"))
             rc = 0;

@@ -53,7 +53,8 @@ typedef struct dp_dms_kind {
  * compares it with identifiers, not ARNs. */
 int dp_dms_physical_id(const dp_dms_kind *k, const cJSON *desired, const dp_resource_req *r, char *id, size_t n);
 
-/* Describe by ARN: 0 with *item (owned), 1 not found, -1 error (e). */
+/* Describe by ARN, the lookup convention of err.h: DP_FOUND with *item (owned), DP_MISSING,
+ * or -1 with e. */
 int dp_dms_describe_arn(const dp_dms_kind *k, dp_client *c, const char *arn, cJSON **item, dp_err *e);
 /* SUCCESS with the model of a described resource (physical id, Id and Arn = its ARN; live
  * tags as Tags), or FAILED saying verb when its tags cannot be read. */

@@ -301,7 +301,7 @@ static const char *task_status(dp_client *c, const char *arn, char *buf, size_t 
     cJSON *t = NULL;
     int rc = dp_dms_describe_one(c, "DescribeReplicationTasks", "ReplicationTasks", "replication-task-arn", arn, &t, e);
     const char *s = dp_prop_str(t, "Status");
-    snprintf(buf, n, "%s", rc == 1 ? "gone" : s ? s : "");
+    snprintf(buf, n, "%s", rc == DP_MISSING ? "gone" : s ? s : "");
     cJSON_Delete(t);
     return rc < 0 ? NULL : buf;
 }

@@ -27,6 +27,7 @@ static void arn_of(const char *partition, const char *region, const char *accoun
              account ? account : "", id);
 }
 
+/* The lookup convention of err.h, as dp_dms_describe_one. */
 static int describe(dp_client *c, const char *id, cJSON **g, dp_err *e)
 {
     return dp_dms_describe_one(c, "DescribeReplicationSubnetGroups", "ReplicationSubnetGroups",
@@ -59,13 +60,13 @@ static void finish(const dp_resource_req *r, dp_progress *p, const char *id, con
     dp_err_clear(&e);
     cJSON *g = NULL, *tags = NULL;
     int rc = describe(r->client, id, &g, &e);
-    if (rc == 1) {
+    if (rc == DP_MISSING) {
         dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s not found", WHAT, id);
         return;
     }
     char arn[512];
     arn_of(r->partition, r->region, r->account_id, id, arn, sizeof arn);
-    if (rc || dp_dms_tags(r->client, arn, &tags, &e)) {
+    if (rc < 0 || dp_dms_tags(r->client, arn, &tags, &e)) {
         cJSON_Delete(g);
         dp_progress_fail(p, r, verb, &e);
         return;
@@ -99,7 +100,7 @@ static void create(const dp_resource_req *r, dp_progress *p)
         dp_progress_fail(p, r, "creating", &e);
         return;
     }
-    if (rc == 0) { /* a create whose answer was lost, or someone else's group */
+    if (rc == DP_FOUND) { /* a create whose answer was lost, or someone else's group */
         if (dp_dms_require_owned(r, arn, WHAT, id, p) == 0)
             finish(r, p, id, "adopting");
         return;
@@ -136,9 +137,9 @@ static void update(const dp_resource_req *r, dp_progress *p)
     dp_err e;
     dp_err_clear(&e);
     cJSON *g = NULL;
-    int rc = describe(r->client, id, &g, &e);
-    if (rc) {
-        if (rc == 1)
+    int found = describe(r->client, id, &g, &e), rc = 0;
+    if (found != DP_FOUND) {
+        if (found == DP_MISSING)
             dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s not found", WHAT, id);
         else
             dp_progress_fail(p, r, "updating", &e);

@@ -86,10 +86,10 @@ static void wait_ready(const dp_resource_req *r, dp_progress *p, const char *arn
     dp_err_clear(&e);
     cJSON *t = NULL;
     int rc = dp_dms_describe_arn(&kind, r->client, arn, &t, &e);
-    const char *s = rc ? NULL : dp_prop_str(t, "Status");
-    if (rc == 1)
+    const char *s = rc == DP_FOUND ? dp_prop_str(t, "Status") : NULL;
+    if (rc == DP_MISSING)
         dp_progress_failf(p, DP_E_NOT_FOUND, "creating %s: %s %s disappeared", r->logical_id, WHAT, arn);
-    else if (rc)
+    else if (rc < 0)
         dp_progress_fail(p, r, "creating", &e);
     else if (is(s, "ready") || (adopted && (is(s, "running") || is(s, "stopped"))))
         dp_dms_success(&kind, r, p, t, adopted ? "adopting" : "creating");
@@ -370,11 +370,11 @@ static void del(const dp_resource_req *r, dp_progress *p)
     dp_err_clear(&e);
     cJSON *t = NULL;
     int rc = dp_dms_describe_arn(&kind, r->client, arn, &t, &e);
-    const char *s = rc ? NULL : dp_prop_str(t, "Status");
+    const char *s = rc == DP_FOUND ? dp_prop_str(t, "Status") : NULL;
     bool deleting = dp_prop_bool(r->context, "deleting", false);
-    if (rc == 1) {
+    if (rc == DP_MISSING) {
         dp_progress_success(p, NULL);
-    } else if (rc) {
+    } else if (rc < 0) {
         dp_progress_fail(p, r, "deleting", &e);
     } else if (is(s, "deleting")) {
         wait_ctx(p, r, arn, "deleting", false, s);

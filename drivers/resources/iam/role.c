@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "drivers/core/proto/query.h"
+#include "drivers/resources/adopt.h"
 #include "drivers/resources/common.h"
 #include "drivers/resources/iam/role_api.h"
 #include "drivers/resources/tags_diff.h"
@@ -132,51 +133,36 @@ static int converge(const dp_resource_req *r, const char *name, const cJSON *liv
     return rc;
 }
 
-/* A role with our name exists: adopt it if its tags say it is ours, else refuse. */
-static void adopt(const dp_resource_req *r, const char *name, dp_progress *p)
+/* ---- create: the shared flow of adopt.h ---- */
+
+/* What the adopt step read (GetRole + ListRoleTags), kept for converge. */
+struct create_state {
+    cJSON *live, *tags;
+};
+
+static int probe(const dp_resource_req *r, void *self, const char *name, dp_err *e)
 {
-    cJSON *live = NULL, *tags = NULL;
-    dp_err e = {0};
-    if (dp_iam_role_read(r->client, name, &live, &tags, &e)) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    if (dp_tags_ownership(tags, "Key", "Value", r->stack, r->logical_id) != DP_OWNED)
-        dp_progress_failf(p, DP_E_CONFLICT, "creating %s: IAM role %s exists and is not owned by stack %s",
-                          r->logical_id, name, r->stack);
-    else if (converge(r, name, live, tags, &e))
-        dp_progress_fail(p, r, "creating", &e);
-    else
-        finish(r, name, "creating", p);
-    cJSON_Delete(live);
-    cJSON_Delete(tags);
+    (void)self;
+    if (!dp_iam_role_call(r->client, "GetRole", name, NULL, e))
+        return DP_FOUND;
+    return e->kind == DP_E_NOT_FOUND ? DP_MISSING : -1;
 }
 
-static void create(const dp_resource_req *r, dp_progress *p)
+static int owner_tags(const dp_resource_req *r, void *self, const char *name, cJSON **tags, dp_err *e)
 {
-    const char *waiting = dp_prop_str(r->context, "role");
-    if (waiting) { /* RoleExists wait */
-        finish(r, waiting, "creating", p);
-        return;
-    }
-    char name[80];
-    dp_err e = {0};
-    if (physical_id_for(r->desired, r, name, sizeof name))
-        dp_generated_name(r, 64, false, name, sizeof name);
-    if (!dp_iam_role_call(r->client, "GetRole", name, NULL, &e)) {
-        adopt(r, name, p);
-        return;
-    }
-    if (e.kind != DP_E_NOT_FOUND) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    dp_err_clear(&e);
-    char *trust = desired_trust(r->desired, &e);
-    if (!trust) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
+    struct create_state *s = self;
+    if (dp_iam_role_read(r->client, name, &s->live, &s->tags, e))
+        return -1;
+    *tags = cJSON_Duplicate(s->tags, 1);
+    return 0;
+}
+
+static int make(const dp_resource_req *r, void *self, const char *name, dp_err *e)
+{
+    (void)self;
+    char *trust = desired_trust(r->desired, e);
+    if (!trust)
+        return -1;
     dp_params prm;
     dp_params_init(&prm, "CreateRole", dp_svc_iam.api_version);
     dp_params_add(&prm, "RoleName", name);
@@ -201,34 +187,69 @@ static void create(const dp_resource_req *r, dp_progress *p)
     }
     cJSON_Delete(tags);
     xmlDocPtr doc = NULL;
-    int rc = dp_query_call(r->client, &dp_svc_iam, "CreateRole", &prm, &doc, &e);
+    int rc = dp_query_call(r->client, &dp_svc_iam, "CreateRole", &prm, &doc, e);
     xmlFreeDoc(doc);
     dp_params_cleanup(&prm);
-    if (rc) {
-        if (!strcmp(e.aws_code, "EntityAlreadyExists"))
-            adopt(r, name, p); /* a lost answer to our own create, or a race */
-        else
-            dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    /* Policies: converge from the fresh role (no policies yet). */
-    cJSON *live = NULL, *ltags = NULL;
-    if (dp_iam_role_read(r->client, name, &live, &ltags, &e)) {
+    return rc;
+}
+
+static void converge_finish(const dp_resource_req *r, const char *name, const cJSON *live, const cJSON *tags,
+                            dp_progress *p)
+{
+    dp_err e = {0};
+    if (converge(r, name, live, tags, &e))
+        dp_progress_fail(p, r, "creating", &e);
+    else
+        finish(r, name, "creating", p);
+}
+
+static void adopted(const dp_resource_req *r, void *self, const char *name, dp_progress *p)
+{
+    struct create_state *s = self;
+    converge_finish(r, name, s->live, s->tags, p);
+}
+
+/* Policies: converge from the fresh role (no policies yet). */
+static void made(const dp_resource_req *r, void *self, const char *name, dp_progress *p)
+{
+    struct create_state *s = self;
+    dp_err e = {0};
+    if (dp_iam_role_read(r->client, name, &s->live, &s->tags, &e)) {
         if (e.kind == DP_E_NOT_FOUND) /* not visible yet (RoleExists: retry); the next step adopts it */
             dp_progress_wait(p, r, cJSON_CreateObject(), "role becoming visible");
         else
             dp_progress_fail(p, r, "creating", &e);
         return;
     }
-    if (converge(r, name, live, ltags, &e)) {
-        cJSON_Delete(live);
-        cJSON_Delete(ltags);
-        dp_progress_fail(p, r, "creating", &e);
+    converge_finish(r, name, s->live, s->tags, p);
+}
+
+static const char *const exists_codes[] = {"EntityAlreadyExists", NULL};
+
+static const dp_adopt_ops create_ops = {
+    .what = "IAM role",
+    .physical_id_for = physical_id_for,
+    .generated_max = 64,
+    .exists_codes = exists_codes,
+    .probe = probe,
+    .owner_tags = owner_tags,
+    .make = make,
+    .adopted = adopted,
+    .made = made,
+};
+
+static void create(const dp_resource_req *r, dp_progress *p)
+{
+    const char *waiting = dp_prop_str(r->context, "role");
+    if (waiting) { /* RoleExists wait */
+        finish(r, waiting, "creating", p);
         return;
     }
-    cJSON_Delete(live);
-    cJSON_Delete(ltags);
-    finish(r, name, "creating", p);
+    char name[80];
+    struct create_state s = {0};
+    dp_create_or_adopt(&create_ops, &s, r, name, sizeof name, p);
+    cJSON_Delete(s.live);
+    cJSON_Delete(s.tags);
 }
 
 static void update(const dp_resource_req *r, dp_progress *p)

@@ -76,8 +76,8 @@ static void sg_delete(const dp_resource_req *r, dp_progress *p)
     int rc = dp_rds_lookup(&kind, r->client, r->physical_id, &doc, &g, &tags, &e);
     xmlFreeDoc(doc);
     doc = NULL;
-    if (rc <= 0) {
-        if (rc == 0)
+    if (rc != DP_FOUND) {
+        if (rc == DP_MISSING)
             dp_progress_success(p, NULL); /* gone already */
         else
             dp_progress_fail(p, r, "deleting " WHAT, &e);

@@ -39,8 +39,8 @@ int dp_rds_lookup(const dp_rds_kind *k, dp_client *c, const char *id, xmlDocPtr 
 {
     *tags = NULL;
     int rc = dp_rds_describe(c, k->describe_op, k->id_prop, id, k->describe_path, k->not_found, doc, node, e);
-    if (rc != 1)
-        return rc;
+    if (rc != 1) /* dp_rds_describe: 1 found, 0 not found, -1 error */
+        return rc < 0 ? -1 : DP_MISSING;
     if (k->tags(c, *node, id, tags, e)) {
         cJSON_Delete(*tags);
         *tags = NULL;
@@ -48,7 +48,7 @@ int dp_rds_lookup(const dp_rds_kind *k, dp_client *c, const char *id, xmlDocPtr 
         *doc = NULL;
         return -1;
     }
-    return 1;
+    return DP_FOUND;
 }
 
 static cJSON *ctx_new(const char *phase, const char *id)
@@ -79,7 +79,7 @@ static void read_into(const dp_rds_kind *k, const dp_resource_req *r, const char
     snprintf(verb, sizeof verb, "reading %s", k->what);
     if (rc < 0)
         dp_progress_fail(p, r, verb, &e);
-    else if (rc == 0)
+    else if (rc == DP_MISSING)
         dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s not found", k->what, id);
     else
         dp_progress_success(p, k->model_of(n, tags));
@@ -107,7 +107,7 @@ static void wait_available(const dp_rds_kind *k, const dp_resource_req *r, dp_pr
     int rc = dp_rds_lookup(k, r->client, id, &doc, &n, &tags, &e);
     if (rc < 0) {
         dp_progress_fail(p, r, verb, &e);
-    } else if (rc == 0) {
+    } else if (rc == DP_MISSING) {
         /* right after the create a describe may not see it yet */
         if (dp_poll_count(r) < 5)
             wait_what(p, r, k, ctx_new(phase, id), " not visible yet");
@@ -154,12 +154,14 @@ static int existing(const dp_rds_kind *k, const dp_resource_req *r, const char *
     xmlDocPtr doc = NULL;
     xmlNodePtr n = NULL;
     cJSON *tags = NULL;
-    int rc = dp_rds_lookup(k, r->client, id, &doc, &n, &tags, &e);
+    int found = dp_rds_lookup(k, r->client, id, &doc, &n, &tags, &e), rc = 0;
     char verb[96];
     snprintf(verb, sizeof verb, "creating %s", k->what);
-    if (rc < 0) {
+    if (found < 0) {
         dp_progress_fail(p, r, verb, &e);
-    } else if (rc == 1) {
+        rc = -1;
+    } else if (found == DP_FOUND) {
+        rc = 1;
         if (dp_rds_check_owned(p, r, k->what, id, tags) != DP_OWNED)
             rc = -1;
         else if (k->status_field) /* a retried create: adopt it */
@@ -227,11 +229,11 @@ static int current(const dp_rds_kind *k, const dp_resource_req *r, dp_progress *
     int rc = dp_rds_lookup(k, r->client, r->physical_id, doc, n, tags, &e);
     if (rc < 0)
         dp_progress_fail(p, r, verb, &e);
-    else if (rc == 0 && gone_ok)
+    else if (rc == DP_MISSING && gone_ok)
         dp_progress_success(p, NULL); /* gone already */
-    else if (rc == 0)
+    else if (rc == DP_MISSING)
         dp_progress_failf(p, DP_E_NOT_FOUND, "%s %s not found", k->what, r->physical_id);
-    return rc == 1;
+    return rc == DP_FOUND;
 }
 
 void dp_rds_update(const dp_rds_kind *k, const dp_resource_req *r, dp_progress *p)

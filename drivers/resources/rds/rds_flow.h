@@ -54,8 +54,8 @@ cJSON *dp_rds_model(xmlNodePtr n, cJSON *props, const cJSON *tags, const char *i
 /* Tags hook for answers that carry a TagList. */
 int dp_rds_taglist_tags(dp_client *c, xmlNodePtr n, const char *id, cJSON **tags, dp_err *e);
 
-/* Describes id and its tags: 1 found (*doc, *tags owned; *node borrowed from *doc), 0 not
- * found, -1 error (e). */
+/* Describes id and its tags, the lookup convention of err.h: DP_FOUND (*doc, *tags owned;
+ * *node borrowed from *doc), DP_MISSING, or -1 with e. */
 int dp_rds_lookup(const dp_rds_kind *k, dp_client *c, const char *id, xmlDocPtr *doc, xmlNodePtr *node,
                   cJSON **tags, dp_err *e);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "drivers/core/proto/query.h"
+#include "drivers/resources/adopt.h"
 #include "drivers/resources/common.h"
 #include "drivers/resources/s3/bucket_api.h"
 #include "drivers/resources/s3/bucket_internal.h"
@@ -61,14 +62,15 @@ static int get_sub(dp_client *c, const char *bucket, const char *op, const char 
     return -1;
 }
 
-/* HeadBucket: 0 exists, 1 missing (404), -1 error (403 = another account's: DP_E_CONFLICT). */
+/* HeadBucket, the lookup convention of err.h: DP_FOUND, DP_MISSING (404) or -1 (403 = another
+ * account's: DP_E_CONFLICT). */
 static int head(dp_client *c, const char *bucket, dp_err *e)
 {
     if (!dp_s3b_call(c, "HeadBucket", "HEAD", bucket, NULL, NULL, NULL, e))
-        return 0;
+        return DP_FOUND;
     if (e->http_status == 404) {
         dp_err_clear(e);
-        return 1;
+        return DP_MISSING;
     }
     if (e->http_status == 403) {
         dp_err_set(e, DP_E_CONFLICT, "bucket %s exists and belongs to another account", bucket);
@@ -109,8 +111,8 @@ static void add_attrs(cJSON *m, const dp_resource_req *r, const char *bucket)
 static int read_model(const dp_resource_req *r, const char *bucket, cJSON **model, dp_err *e)
 {
     int h = head(r->client, bucket, e);
-    if (h) {
-        if (h == 1)
+    if (h != DP_FOUND) {
+        if (h == DP_MISSING)
             dp_err_set(e, DP_E_NOT_FOUND, "bucket %s does not exist", bucket);
         return -1;
     }
@@ -225,6 +227,91 @@ static void finish(const dp_resource_req *r, const char *bucket, const char *ver
     dp_progress_fail(p, r, verb, &e);
 }
 
+/* ---- create: the shared flow of adopt.h ---- */
+
+static int probe(const dp_resource_req *r, void *self, const char *bucket, dp_err *e)
+{
+    (void)self;
+    int h = head(r->client, bucket, e);
+    if (h < 0 && e->kind == DP_E_CONFLICT) { /* another account's: reported as our own sentence only */
+        char msg[sizeof e->message];
+        snprintf(msg, sizeof msg, "%s", e->message);
+        dp_err_clear(e);
+        dp_err_set(e, DP_E_CONFLICT, "%s", msg);
+    }
+    return h;
+}
+
+static int owner_tags(const dp_resource_req *r, void *self, const char *bucket, cJSON **tags, dp_err *e)
+{
+    (void)self;
+    return live_tags(r->client, bucket, tags, e);
+}
+
+static int make(const dp_resource_req *r, void *self, const char *bucket, dp_err *e)
+{
+    (void)self;
+    const char *region = r->region && strcmp(r->region, "us-east-1") ? r->region : NULL;
+    cJSON *tags = dp_tags_with_ownership(dp_prop(r->desired, "Tags"), r->stack, r->logical_id);
+    xmlDocPtr cfg = dp_s3x_create_configuration(region, tags);
+    cJSON_Delete(tags);
+    int rc = dp_s3b_call(r->client, "CreateBucket", "PUT", bucket, NULL, cfg, NULL, e);
+    xmlFreeDoc(cfg);
+    /* BucketAlreadyOwnedByYou right after a 404: our own create whose answer was lost. It is
+     * converged as a new bucket, not adopted (its tags are not read). */
+    if (!rc || !strcmp(e->aws_code, "BucketAlreadyOwnedByYou")) {
+        dp_err_clear(e);
+        return 0;
+    }
+    if (!strcmp(e->aws_code, "BucketAlreadyExists")) { /* someone else's: never adopted */
+        dp_err_clear(e);
+        dp_err_set(e, DP_E_CONFLICT, "bucket name %s is taken by another account", bucket);
+    }
+    return -1;
+}
+
+/* Converges from live (NULL for a new bucket), then waits for it to be visible. */
+static void converge_finish(const dp_resource_req *r, const char *bucket, const cJSON *live, dp_progress *p)
+{
+    dp_err e = {0};
+    if (converge(r, bucket, live, &e))
+        dp_progress_fail(p, r, "creating", &e);
+    else
+        finish(r, bucket, "creating", p);
+}
+
+static void adopted(const dp_resource_req *r, void *self, const char *bucket, dp_progress *p)
+{
+    (void)self;
+    cJSON *m = NULL;
+    dp_err e = {0};
+    if (read_model(r, bucket, &m, &e)) {
+        dp_progress_fail(p, r, "creating", &e);
+        return;
+    }
+    converge_finish(r, bucket, dp_prop(m, "Properties"), p);
+    cJSON_Delete(m);
+}
+
+static void made(const dp_resource_req *r, void *self, const char *bucket, dp_progress *p)
+{
+    (void)self;
+    converge_finish(r, bucket, NULL, p);
+}
+
+static const dp_adopt_ops create_ops = {
+    .what = "bucket",
+    .physical_id_for = physical_id_for,
+    .generated_max = 63,
+    .generated_lower = true, /* bucket names are lower case */
+    .exists_codes = NULL,    /* BucketAlreadyOwnedByYou is a success of make (see there) */
+    .probe = probe,
+    .owner_tags = owner_tags,
+    .make = make,
+    .adopted = adopted,
+    .made = made,
+};
+
 static void create(const dp_resource_req *r, dp_progress *p)
 {
     dp_err e = {0};
@@ -240,62 +327,7 @@ static void create(const dp_resource_req *r, dp_progress *p)
         return;
     }
     char bucket[80];
-    if (physical_id_for(r->desired, r, bucket, sizeof bucket))
-        dp_generated_name(r, 63, true, bucket, sizeof bucket);
-    int h = head(r->client, bucket, &e);
-    cJSON *live = NULL;
-    if (h < 0) {
-        if (e.kind == DP_E_CONFLICT)
-            dp_progress_failf(p, DP_E_CONFLICT, "creating %s: %s", r->logical_id, e.message);
-        else
-            dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    if (h == 0) { /* exists: ours (a retried create) or someone else's */
-        cJSON *tags = NULL;
-        if (live_tags(r->client, bucket, &tags, &e)) {
-            dp_progress_fail(p, r, "creating", &e);
-            return;
-        }
-        dp_ownership own = dp_tags_ownership(tags, "Key", "Value", r->stack, r->logical_id);
-        cJSON_Delete(tags);
-        if (own != DP_OWNED) {
-            dp_progress_failf(p, DP_E_CONFLICT, "creating %s: bucket %s exists and is not owned by stack %s",
-                              r->logical_id, bucket, r->stack);
-            return;
-        }
-        cJSON *m = NULL;
-        if (read_model(r, bucket, &m, &e)) {
-            dp_progress_fail(p, r, "creating", &e);
-            return;
-        }
-        live = cJSON_DetachItemFromObjectCaseSensitive(m, "Properties");
-        cJSON_Delete(m);
-    } else {
-        const char *region = r->region && strcmp(r->region, "us-east-1") ? r->region : NULL;
-        cJSON *tags = dp_tags_with_ownership(dp_prop(r->desired, "Tags"), r->stack, r->logical_id);
-        xmlDocPtr cfg = dp_s3x_create_configuration(region, tags);
-        cJSON_Delete(tags);
-        int rc = dp_s3b_call(r->client, "CreateBucket", "PUT", bucket, NULL, cfg, NULL, &e);
-        xmlFreeDoc(cfg);
-        /* BucketAlreadyOwnedByYou right after a 404: our own create whose answer was lost. */
-        if (rc && strcmp(e.aws_code, "BucketAlreadyOwnedByYou")) {
-            if (!strcmp(e.aws_code, "BucketAlreadyExists"))
-                dp_progress_failf(p, DP_E_CONFLICT, "creating %s: bucket name %s is taken by another account",
-                                  r->logical_id, bucket);
-            else
-                dp_progress_fail(p, r, "creating", &e);
-            return;
-        }
-        dp_err_clear(&e);
-    }
-    int rc = converge(r, bucket, live, &e);
-    cJSON_Delete(live);
-    if (rc) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    finish(r, bucket, "creating", p);
+    dp_create_or_adopt(&create_ops, NULL, r, bucket, sizeof bucket, p);
 }
 
 static void update(const dp_resource_req *r, dp_progress *p)
@@ -321,7 +353,7 @@ static void del(const dp_resource_req *r, dp_progress *p)
     dp_err e = {0};
     const char *bucket = r->physical_id;
     int h = head(r->client, bucket, &e);
-    if (h == 1) {
+    if (h == DP_MISSING) {
         dp_progress_success(p, NULL);
         return;
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "drivers/core/proto/json.h"
+#include "drivers/resources/adopt.h"
 #include "drivers/resources/common.h"
 #include "drivers/resources/password.h"
 #include "drivers/resources/secretsmanager/secret_api.h"
@@ -18,17 +19,6 @@
 #include "drivers/resources/tags_diff.h"
 
 #define TYPE "AWS::SecretsManager::Secret"
-
-static int name_for(const cJSON *desired, const dp_resource_req *r, char *out, size_t n)
-{
-    const char *name = dp_prop_str(desired, "Name");
-    if (name) {
-        snprintf(out, n, "%s", name);
-        return 0;
-    }
-    dp_generated_name(r, 256, false, out, n);
-    return 1;
-}
 
 static int physical_id_for(const cJSON *desired, const dp_resource_req *r, char *id, size_t n)
 {
@@ -182,70 +172,51 @@ static void succeed_with_read(const dp_resource_req *r, const char *arn, dp_prog
     cJSON_Delete(d);
 }
 
-/* An existing secret with our name: adopt it when it is ours (a retried create), else refuse. */
-static int adopt(const dp_resource_req *r, const char *name, cJSON *d, dp_progress *p)
+/* ---- create: the shared flow of adopt.h ---- */
+
+struct create_state {
+    cJSON *d;          /* DescribeSecret of the existing secret (deleted ones included) */
+    dp_err create_err; /* CreateSecret's failure, reported if the secret cannot be read after it */
+    char arn[2048];    /* the created secret */
+};
+
+static int probe(const dp_resource_req *r, void *self, const char *name, dp_err *e)
 {
-    dp_err e = {0};
-    if (dp_tags_ownership(dp_prop(d, "Tags"), "Key", "Value", r->stack, r->logical_id) != DP_OWNED) {
-        dp_progress_failf(p, DP_E_CONFLICT, "creating %s: secret %s exists and is not owned by stack %s",
-                          r->logical_id, name, r->stack);
+    struct create_state *s = self;
+    if (!dp_secret_describe(r->client, name, true, &s->d, e))
+        return DP_FOUND;
+    return e->kind == DP_E_NOT_FOUND ? DP_MISSING : -1;
+}
+
+/* The probe's answer holds the tags; after CreateSecret's ResourceExistsException the secret
+ * is described again, and a failure there reports CreateSecret's own error. */
+static int owner_tags(const dp_resource_req *r, void *self, const char *name, cJSON **tags, dp_err *e)
+{
+    struct create_state *s = self;
+    dp_err e2 = {0};
+    if (!s->d && dp_secret_describe(r->client, name, true, &s->d, &e2)) {
+        *e = s->create_err;
         return -1;
     }
-    const char *arn = dp_prop_str(d, "ARN");
-    if (dp_secret_deleted(d)) { /* ours, but scheduled for deletion: bring it back */
-        cJSON *in = cJSON_CreateObject(), *out = NULL;
-        cJSON_AddStringToObject(in, "SecretId", arn);
-        int rc = dp_json_call(r->client, &dp_svc_secretsmanager, "RestoreSecret", in, &out, &e);
-        cJSON_Delete(in);
-        cJSON_Delete(out);
-        if (rc) {
-            dp_progress_fail(p, r, "restoring", &e);
-            return -1;
-        }
-    }
-    if (converge(r, arn, d, &e)) {
-        dp_progress_fail(p, r, "creating", &e);
-        return -1;
-    }
-    succeed_with_read(r, arn, p, "creating");
+    *tags = cJSON_Duplicate(dp_prop(s->d, "Tags"), 1);
     return 0;
 }
 
-static void create(const dp_resource_req *r, dp_progress *p)
+/* CreateSecret with the given or a generated value, a token derived from the client token
+ * (a retry is the same request) and the ownership tags. */
+static int make(const dp_resource_req *r, void *self, const char *name, dp_err *e)
 {
-    dp_err e = {0};
-    char name[600];
-    if (dp_refuse_unsupported(TYPE, r, "creating", p))
-        return;
-    if (check_value(r->desired, &e)) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    name_for(r->desired, r, name, sizeof name);
-    cJSON *d = NULL;
-    if (!dp_secret_describe(r->client, name, true, &d, &e)) {
-        adopt(r, name, d, p);
-        cJSON_Delete(d);
-        return;
-    }
-    if (e.kind != DP_E_NOT_FOUND) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    dp_err_clear(&e);
+    struct create_state *s = self;
     char token[65];
     char seed[1200];
     snprintf(seed, sizeof seed, "%s/%s", r->client_token ? r->client_token : r->logical_id, name);
     char *value = NULL;
     const char *given = dp_prop_str(r->desired, "SecretString");
-    if (!given && !(value = dp_secret_string_generate(dp_prop(r->desired, "GenerateSecretString"), &e))) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    if (dp_secret_token(seed, token, sizeof token, &e)) {
+    if (!given && !(value = dp_secret_string_generate(dp_prop(r->desired, "GenerateSecretString"), e)))
+        return -1;
+    if (dp_secret_token(seed, token, sizeof token, e)) {
         dp_secret_free(value);
-        dp_progress_fail(p, r, "creating", &e);
-        return;
+        return -1;
     }
     cJSON *in = cJSON_CreateObject(), *out = NULL;
     cJSON_AddStringToObject(in, "Name", name);
@@ -257,31 +228,77 @@ static void create(const dp_resource_req *r, dp_progress *p)
         cJSON_AddStringToObject(in, "KmsKeyId", kms);
     cJSON_AddStringToObject(in, "SecretString", given ? given : value);
     cJSON_AddItemToObject(in, "Tags", dp_tags_with_ownership(dp_prop(r->desired, "Tags"), r->stack, r->logical_id));
-    int rc = dp_json_call(r->client, &dp_svc_secretsmanager, "CreateSecret", in, &out, &e);
+    int rc = dp_json_call(r->client, &dp_svc_secretsmanager, "CreateSecret", in, &out, e);
     cJSON_Delete(in); /* note: cJSON does not wipe; the request copy is short-lived */
-    if (rc)
-        dp_err_scrub(&e, value); /* a generated value is not in desired: dp_progress_fail cannot */
-    dp_secret_free(value);
-    if (rc && !strcmp(e.aws_code, "ResourceExistsException")) {
-        /* A lost answer to our own create (or a race): decide by ownership. */
-        dp_err e2 = {0};
-        if (!dp_secret_describe(r->client, name, true, &d, &e2)) {
-            adopt(r, name, d, p);
-            cJSON_Delete(d);
-        } else
-            dp_progress_fail(p, r, "creating", &e);
-        cJSON_Delete(out);
-        return;
-    }
     if (rc) {
-        dp_progress_fail(p, r, "creating", &e);
+        dp_err_scrub(e, value); /* a generated value is not in desired: dp_progress_fail cannot */
+        s->create_err = *e;
+    } else
+        snprintf(s->arn, sizeof s->arn, "%s", dp_prop_str(out, "ARN") ? dp_prop_str(out, "ARN") : name);
+    dp_secret_free(value);
+    cJSON_Delete(out);
+    return rc;
+}
+
+/* Ours: restored when scheduled for deletion, then converged. */
+static void adopted(const dp_resource_req *r, void *self, const char *name, dp_progress *p)
+{
+    (void)name;
+    struct create_state *s = self;
+    dp_err e = {0};
+    const char *arn = dp_prop_str(s->d, "ARN");
+    if (dp_secret_deleted(s->d)) { /* ours, but scheduled for deletion: bring it back */
+        cJSON *in = cJSON_CreateObject(), *out = NULL;
+        cJSON_AddStringToObject(in, "SecretId", arn);
+        int rc = dp_json_call(r->client, &dp_svc_secretsmanager, "RestoreSecret", in, &out, &e);
+        cJSON_Delete(in);
         cJSON_Delete(out);
+        if (rc) {
+            dp_progress_fail(p, r, "restoring", &e);
+            return;
+        }
+    }
+    if (converge(r, arn, s->d, &e)) {
+        dp_progress_fail(p, r, "creating", &e);
         return;
     }
-    char arn[2048];
-    snprintf(arn, sizeof arn, "%s", dp_prop_str(out, "ARN") ? dp_prop_str(out, "ARN") : name);
-    cJSON_Delete(out);
     succeed_with_read(r, arn, p, "creating");
+}
+
+static void made(const dp_resource_req *r, void *self, const char *name, dp_progress *p)
+{
+    (void)name;
+    struct create_state *s = self;
+    succeed_with_read(r, s->arn, p, "creating");
+}
+
+static const char *const exists_codes[] = {"ResourceExistsException", NULL};
+
+static const dp_adopt_ops create_ops = {
+    .what = "secret",
+    .physical_id_for = physical_id_for,
+    .generated_max = 256,
+    .exists_codes = exists_codes,
+    .probe = probe,
+    .owner_tags = owner_tags,
+    .make = make,
+    .adopted = adopted,
+    .made = made,
+};
+
+static void create(const dp_resource_req *r, dp_progress *p)
+{
+    dp_err e = {0};
+    if (dp_refuse_unsupported(TYPE, r, "creating", p))
+        return;
+    if (check_value(r->desired, &e)) {
+        dp_progress_fail(p, r, "creating", &e);
+        return;
+    }
+    char name[600];
+    struct create_state s = {0};
+    dp_create_or_adopt(&create_ops, &s, r, name, sizeof name, p);
+    cJSON_Delete(s.d);
 }
 
 static void update(const dp_resource_req *r, dp_progress *p)

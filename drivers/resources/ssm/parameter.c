@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "drivers/core/proto/json.h"
+#include "drivers/resources/adopt.h"
 #include "drivers/resources/common.h"
 #include "drivers/resources/tagging.h"
 #include "drivers/resources/tags_diff.h"
@@ -194,23 +195,36 @@ static void finish(const dp_resource_req *r, const char *name, dp_progress *p, c
         dp_progress_success(p, m);
 }
 
-/* A parameter with our name exists: ours (a retried create) is brought to the desired
- * state, anyone else's is left alone. */
-static void adopt(const dp_resource_req *r, const char *name, dp_progress *p)
+/* ---- create: the shared flow of adopt.h ---- */
+
+static int probe(const dp_resource_req *r, void *self, const char *name, dp_err *e)
 {
-    cJSON *tags = NULL;
+    (void)self;
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "Name", name);
+    if (!call(r->client, "GetParameter", in, NULL, e))
+        return DP_FOUND;
+    return e->kind == DP_E_NOT_FOUND ? DP_MISSING : -1;
+}
+
+static int owner_tags(const dp_resource_req *r, void *self, const char *name, cJSON **tags, dp_err *e)
+{
+    (void)self;
+    return live_tags(r->client, name, tags, e);
+}
+
+/* PutParameter without Overwrite: atomic with its tags. */
+static int make(const dp_resource_req *r, void *self, const char *name, dp_err *e)
+{
+    (void)self;
+    return put(r, name, false, e);
+}
+
+/* Ours: overwritten with the template's value and settings, tags converged. */
+static void adopted(const dp_resource_req *r, void *self, const char *name, dp_progress *p)
+{
+    (void)self;
     dp_err e = {0};
-    if (live_tags(r->client, name, &tags, &e)) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    dp_ownership own = dp_tags_ownership(tags, "Key", "Value", r->stack, r->logical_id);
-    cJSON_Delete(tags);
-    if (own != DP_OWNED) {
-        dp_progress_failf(p, DP_E_CONFLICT, "creating %s: SSM parameter %s exists and is not owned by stack %s",
-                          r->logical_id, name, r->stack);
-        return;
-    }
     if (put(r, name, true, &e) || put_tags(r, name, &e)) {
         dp_progress_fail(p, r, "creating", &e);
         return;
@@ -218,31 +232,30 @@ static void adopt(const dp_resource_req *r, const char *name, dp_progress *p)
     finish(r, name, p, "creating");
 }
 
+static void made(const dp_resource_req *r, void *self, const char *name, dp_progress *p)
+{
+    (void)self;
+    finish(r, name, p, "creating");
+}
+
+static const char *const exists_codes[] = {"ParameterAlreadyExists", NULL};
+
+static const dp_adopt_ops create_ops = {
+    .what = "SSM parameter",
+    .physical_id_for = physical_id_for,
+    .generated_max = 2048,
+    .exists_codes = exists_codes,
+    .probe = probe,
+    .owner_tags = owner_tags,
+    .make = make,
+    .adopted = adopted,
+    .made = made,
+};
+
 static void create(const dp_resource_req *r, dp_progress *p)
 {
     char name[2100];
-    dp_err e = {0};
-    if (physical_id_for(r->desired, r, name, sizeof name))
-        dp_generated_name(r, 2048, false, name, sizeof name);
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "Name", name);
-    if (!call(r->client, "GetParameter", in, NULL, &e)) {
-        adopt(r, name, p);
-        return;
-    }
-    if (e.kind != DP_E_NOT_FOUND) {
-        dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    dp_err_clear(&e);
-    if (put(r, name, false, &e)) {
-        if (!strcmp(e.aws_code, "ParameterAlreadyExists"))
-            adopt(r, name, p); /* our own lost answer, or someone was quicker */
-        else
-            dp_progress_fail(p, r, "creating", &e);
-        return;
-    }
-    finish(r, name, p, "creating");
+    dp_create_or_adopt(&create_ops, NULL, r, name, sizeof name, p);
 }
 
 static void update(const dp_resource_req *r, dp_progress *p)
