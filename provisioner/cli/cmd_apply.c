@@ -156,13 +156,12 @@ static int parse(dp_stack_opts *o, int argc, char **argv)
                     "dmsprov plan -t lab.yaml --out lab.plan && dmsprov apply lab.plan\n"
                     "dmsprov apply -t lab.yaml --auto-approve --json | jq .summary",
     };
+    o->needs_template = true;
     int rc = dp_stack_opts_parse(o, &cmd, argc, argv);
     if (rc)
         return rc;
     if (o->plan_file && o->template_path)
         return dp_cli_usage_fail("apply", "apply PLAN applies the saved plan's template: drop -t");
-    if (!o->template_path && !o->plan_file)
-        return dp_cli_usage_fail("apply", "-t FILE is required");
     if (o->json && !o->auto_approve && !o->plan_file)
         return dp_cli_usage_fail("apply", "--json needs --auto-approve (or a saved PLAN): a program cannot answer "
                                           "the confirmation prompt");

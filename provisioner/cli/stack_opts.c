@@ -56,6 +56,8 @@ int dp_stack_opts_parse(dp_stack_opts *o, const dp_opt_cmd *cmd, int argc, char 
     dp_param_inputs cli;
     dp_param_inputs_init(&cli);
     int rc = dp_opt_parse(cmd, argc, argv);
+    if (!rc && o->needs_template && !o->template_path && !o->plan_file)
+        rc = dp_cli_usage_fail(name, "-t FILE is required");
     if (!rc && o->stack && !dp_stack_name_valid(o->stack))
         rc = dp_cli_usage_fail(name, "invalid stack name \"%s\" (a letter, then letters, digits and '-')", o->stack);
     if (!rc && !o->stack && o->template_path) {

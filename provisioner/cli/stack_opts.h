@@ -23,6 +23,7 @@ typedef struct dp_stack_opts {
     bool json, detailed_exitcode, auto_approve, rollback, empty_buckets, break_lock;
     const char *out_plan;
     const char *plan_file;        /* apply PLAN; output OUTPUT_NAME */
+    bool needs_template;          /* set by apply: -t FILE or a saved PLAN is the first thing required */
     int parallelism;              /* 0: default */
 } dp_stack_opts;
 

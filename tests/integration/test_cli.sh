@@ -82,6 +82,11 @@ assert set(j) == {"version", "commit", "build_type"} and j["version"].startswith
     || fail "$args: not the version document"
 done
 
+# apply names what is missing first: the template (or a saved plan), not the stack
+run "$DMSPROV" apply
+expect_rc 64
+expect_contains "$out" "-t FILE is required"
+
 # durations: rotate --wait and task --timeout/--interval take 90s, 10m, 1h30m (parsed before the
 # usage error later on the line, so no AWS call)
 run "$DMSPROV" rotate --wait 10m
